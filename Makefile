@@ -1,0 +1,33 @@
+# The two commands of the README:
+#   make audit   set everything up, then audit the sample journeys
+#   make test    set everything up, then run lint, type checks and the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: audit test setup graphviz lint gallery bench clean
+
+audit: setup graphviz
+	$(BIN)/journeymap validate journeys/
+
+test: setup graphviz lint
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check journeymap tests
+	$(BIN)/ruff format --check journeymap tests
+	$(BIN)/mypy
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || sh .ci/install-graphviz
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,107 @@
+"""The networkx view of journeys: one node per step, one edge per way out.
+
+Nodes are named ``"JOURNEY:STEP"`` so that several journeys linked by
+cross-journey targets live in one graph. Each node carries:
+
+``journey``, ``step`` (the step id), ``type``, ``team`` (or ``None``),
+``channel`` (the step's own or its journey's), ``entry`` (``True`` for the
+journey's entry steps), ``model`` (the validated step), ``file``, ``line`` and
+``column`` (where the step id stands).
+
+Each edge (a :class:`networkx.MultiDiGraph`, since two ways out of one step may
+lead to the same place) carries ``kind`` (one of
+:data:`journeymap.model.EXIT_KINDS`), ``choice`` (the option key or branch label),
+``label``, ``share``, ``context`` (``"warm"``/``"cold"`` on transfers, else
+``None``), ``order`` (its rank among the step's ways out) and ``line``/``column``
+of the route in the file.
+
+Examples
+--------
+>>> from journeymap.loader import load_text
+>>> loaded, _ = load_text('''
+... journey: demo
+... entry: hello
+... nodes:
+...   hello: {type: menu, options: {"1": bye}, no_input: hello}
+...   bye: {type: end}
+... ''')
+>>> g = build_graph([loaded])
+>>> sorted(g.nodes)
+['demo:bye', 'demo:hello']
+>>> [(u, v, d["kind"], d["choice"]) for u, v, d in g.edges(data=True)]
+[('demo:hello', 'demo:bye', 'option', '1'), ('demo:hello', 'demo:hello', 'no_input', None)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+
+from .loader import LoadedJourney
+
+
+def node_id(journey: str, step: str) -> str:
+    """The graph name of a step: ``"JOURNEY:STEP"``."""
+    return f"{journey}:{step}"
+
+
+def resolve_target(journey: str, target: str) -> str:
+    """The graph name of a route's target, written in journey ``journey``.
+
+    >>> resolve_target("sales", "queue"), resolve_target("sales", "billing:queue")
+    ('sales:queue', 'billing:queue')
+    """
+    return target if ":" in target else node_id(journey, target)
+
+
+def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
+    """Build one graph of ``journeys``, with cross-journey targets linked.
+
+    Routes whose target is not among ``journeys`` are left out (the loader
+    refuses such files, so this only happens when a caller passes a subset).
+    The graph's ``journeys`` attribute maps each journey id to its
+    :class:`~journeymap.loader.LoadedJourney`.
+    """
+    graph = nx.MultiDiGraph(journeys={j.id: j for j in journeys})
+    for loaded in journeys:
+        journey = loaded.journey
+        entries = set(journey.entry)
+        for step_id, step in journey.nodes.items():
+            line, column = loaded.step_position(step_id)
+            graph.add_node(
+                node_id(journey.journey, step_id),
+                journey=journey.journey,
+                step=step_id,
+                type=step.type,
+                team=step.team,
+                channel=step.channel or journey.channel,
+                entry=step_id in entries,
+                model=step,
+                file=loaded.file,
+                line=line,
+                column=column,
+            )
+    for loaded in journeys:
+        jid = loaded.id
+        for step_id, step in loaded.journey.nodes.items():
+            source = node_id(jid, step_id)
+            for order, way in enumerate(step.exits()):
+                target = resolve_target(jid, way.route.to)
+                if target not in graph:
+                    continue
+                path = ("nodes", step_id, *way.path)
+                line, column = loaded.position(path)
+                graph.add_edge(
+                    source,
+                    target,
+                    kind=way.kind,
+                    choice=way.key,
+                    label=way.route.label,
+                    share=way.route.share,
+                    context=getattr(way.route, "context", None),
+                    order=order,
+                    line=line,
+                    column=column,
+                )
+    return graph

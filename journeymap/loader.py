@@ -1,0 +1,591 @@
+"""Load journey files: YAML -> validated models, with every problem located.
+
+A file is read by :mod:`journeymap.source`, each step is validated with its
+model from :mod:`journeymap.model`, and then the references are checked
+(entries, targets, teams). Every problem of a file is reported in one run, each
+with ``file:line:col`` and plain words; a file with any problem is refused.
+
+Targets of the form ``JOURNEY:STEP`` name a step of another journey; they are
+resolved by :func:`load_paths` across all the files of one run.
+
+Examples
+--------
+>>> loaded, problems = load_text('''
+... journey: demo
+... entry: hello
+... nodes:
+...   hello: {type: message, nxt: bye}
+...   bye: {type: end}
+... ''', "demo.yaml")
+>>> print(problems[0])
+demo.yaml:5:26: step `hello`: unknown key `nxt` (did you mean `next`?) [unknown-key]
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .model import STEP_TYPES, Journey
+from .source import Limits, SourceMap, decode, parse_yaml
+
+JOURNEY_SUFFIXES = (".yaml", ".yml")
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong with an input file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    kind: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message} [{self.kind}]"
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    """A ``JOURNEY:STEP`` target, kept until all files of a run are loaded."""
+
+    journey: str
+    step: str
+    text: str
+    where: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedJourney:
+    """A valid journey with the file it came from and where each part stands."""
+
+    journey: Journey
+    file: str
+    source: SourceMap
+    cross_references: tuple[CrossReference, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.journey.journey
+
+    def step_position(self, step_id: str) -> tuple[int, int]:
+        """Line and column of a step's id in the file."""
+        return self.source.key(("nodes", step_id))
+
+    def position(self, path: Loc) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (or its nearest ancestor)."""
+        return self.source.value(path)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Everything one run loaded: the valid journeys and the problems."""
+
+    journeys: tuple[LoadedJourney, ...]
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` for the nearest choice, or nothing.
+
+    >>> suggest("nxt", ["next", "say"])
+    ' (did you mean `next`?)'
+    """
+    matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}` (true/false)"
+    if isinstance(value, int | float):
+        return f"the number `{value}`"
+    if isinstance(value, str):
+        return f"the text `{value}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover
+
+
+def _where(loc: Loc) -> str:
+    if len(loc) >= 2 and loc[0] == "nodes":
+        return f"step `{loc[1]}`: "
+    if len(loc) >= 2 and loc[0] == "teams":
+        return f"team `{loc[1]}`: "
+    if loc and loc[0] == "audit":
+        return "audit settings: "
+    return ""
+
+
+def _name(loc: Loc) -> str:
+    """How to call the key at ``loc`` in a message: `next`, `tags` item 2."""
+    if not loc:
+        return "the file"
+    if loc == ("journey",):
+        return "the journey id"
+    last = loc[-1]
+    if isinstance(last, int):
+        return f"item {last + 1} of {_name(loc[:-1])}"
+    if len(loc) >= 2 and loc[-2] in ("options", "branches"):
+        return f"{'option' if loc[-2] == 'options' else 'branch'} `{last}`"
+    return f"`{last}`"
+
+
+_EXPECTED = {
+    "entry": "a step id or a list of step ids",
+    "ignore": "a rule name, a list of rule names, or a mapping of rule name to reason",
+}
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``loc`` below ``model``."""
+    annotation: Any = model
+    i = 0
+    while True:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if i == len(loc):
+                return annotation
+            info = annotation.model_fields.get(str(loc[i]))
+            if info is None:
+                return None
+            annotation = info.annotation
+        elif typing.get_origin(annotation) in (dict, list) and i < len(loc):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+        i += 1
+
+
+def _is_long_form(model: type[BaseModel] | None) -> bool:
+    return model is not None and "to" in model.model_fields
+
+
+class _FileChecker:
+    """Validate one file's data and turn every error into a located Problem."""
+
+    def __init__(self, file: str, source: SourceMap) -> None:
+        self.file = file
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, pos: tuple[int, int], message: str, kind: str) -> None:
+        self.problems.append(Problem(self.file, pos[0], pos[1], message, kind))
+
+    def pydantic_error(self, error: Any, model: type[BaseModel], prefix: Loc) -> None:
+        rel: Loc = tuple(error["loc"])
+        loc: Loc = prefix + rel
+        kind = error["type"]
+        where = _where(loc)
+        value = error.get("input")
+        ctx = error.get("ctx") or {}
+        if kind == "extra_forbidden":
+            parent = _model_at(model, rel[:-1])
+            valid = list(parent.model_fields) if parent else []
+            key = str(loc[-1])
+            self.add(
+                self.source.key(loc),
+                f"{where}unknown key `{key}`{suggest(key, valid)}",
+                "unknown-key",
+            )
+            return
+        if kind == "missing":
+            self.add(
+                self.source.value(loc[:-1]),
+                f"{where}missing required key `{loc[-1]}`",
+                "missing-key",
+            )
+            return
+        pos = self.source.value(loc)
+        name = _name(loc)
+        if kind == "literal_error":
+            expected = ctx.get("expected", "")
+            options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+            hint = suggest(str(value), options) if isinstance(value, str) else ""
+            raw = self.source.raw.get(loc)
+            shown = (
+                f"`{value}`" if isinstance(value, str) else f"`{raw}`" if raw else _describe(value)
+            )
+            self.add(
+                pos,
+                f"{where}{name} cannot be {shown}; use one of: {', '.join(options)}{hint}",
+                "bad-value",
+            )
+            return
+        if kind == "string_pattern_mismatch":
+            self.add(
+                pos,
+                f"{where}{name} `{value}` may use only letters, digits, `-`, `_` and `.`",
+                "bad-value",
+            )
+            return
+        if kind in ("too_short", "string_too_short"):
+            self.add(pos, f"{where}{name} must not be empty", "bad-value")
+            return
+        bound = {
+            "greater_than_equal": ("at least", "ge"),
+            "greater_than": ("more than", "gt"),
+            "less_than_equal": ("at most", "le"),
+            "less_than": ("less than", "lt"),
+        }.get(kind)
+        if bound is not None:
+            self.add(
+                pos,
+                f"{where}{name} is {value:g}; it must be {bound[0]} {ctx.get(bound[1]):g}",
+                "bad-value",
+            )
+            return
+        expected_kind = {
+            "string_type": "text",
+            "bool_type": "true or false",
+            "int_type": "a whole number",
+            "float_type": "a number",
+            "list_type": "a list",
+            "dict_type": "a mapping (`key: value` lines)",
+            "model_type": "a mapping (`key: value` lines)",
+            "model_attributes_type": "a mapping (`key: value` lines)",
+        }.get(kind)
+        if expected_kind is None:
+            self.add(pos, f"{where}{name}: {error['msg']}", "bad-value")
+            return
+        target_model = _model_at(model, rel)
+        last = str(loc[-1]) if loc else ""
+        if kind in ("model_type", "model_attributes_type") and _is_long_form(target_model):
+            expected_kind = "a step id or a mapping with `to`"
+        elif last in _EXPECTED and kind in ("list_type", "dict_type"):
+            expected_kind = _EXPECTED[last]
+        raw = self.source.raw.get(loc)
+        hint = ""
+        if expected_kind == "text" and raw is not None:
+            hint = f' (write "{raw}" in quotes to mean the text)'
+        shown = f"`{raw}`" if raw is not None else _describe(value)
+        self.add(pos, f"{where}{name} must be {expected_kind}, not {shown}{hint}", "wrong-type")
+
+
+def _check_steps(checker: _FileChecker, nodes: dict[str, Any]) -> dict[str, Any]:
+    """Validate each step with its own model; return the valid ones."""
+    valid: dict[str, Any] = {}
+    for step_id, data in nodes.items():
+        loc: Loc = ("nodes", step_id)
+        if ":" in step_id:
+            checker.add(
+                checker.source.key(loc),
+                f"step id `{step_id}` may not contain `:` (it separates journey and step "
+                "in targets such as `billing:queue`)",
+                "bad-value",
+            )
+        if not isinstance(data, dict):
+            checker.add(
+                checker.source.value(loc),
+                f"step `{step_id}` must be a mapping with a `type`, not {_describe(data)}",
+                "wrong-type",
+            )
+            continue
+        step_type = data.get("type")
+        if "type" not in data:
+            checker.add(
+                checker.source.key(loc),
+                f"step `{step_id}` has no `type` (one of: {', '.join(STEP_TYPES)})",
+                "missing-type",
+            )
+            continue
+        model = STEP_TYPES.get(step_type) if isinstance(step_type, str) else None
+        if model is None:
+            hint = suggest(step_type, STEP_TYPES) if isinstance(step_type, str) else ""
+            shown = f"`{step_type}`" if isinstance(step_type, str) else _describe(step_type)
+            checker.add(
+                checker.source.value((*loc, "type")),
+                f"step `{step_id}`: unknown step type "
+                f"{shown}{hint}; "
+                f"use one of: {', '.join(STEP_TYPES)}",
+                "unknown-type",
+            )
+            continue
+        try:
+            valid[step_id] = model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                checker.pydantic_error(error, model, loc)
+    return valid
+
+
+def _check_references(
+    checker: _FileChecker,
+    steps: dict[str, Any],
+    raw_steps: dict[str, Any],
+    team_ids: set[str] | None,
+    entry: Any,
+) -> list[CrossReference]:
+    step_ids = set(raw_steps)
+    cross: list[CrossReference] = []
+    entries = [entry] if isinstance(entry, str) else entry if isinstance(entry, list) else []
+    for i, name in enumerate(entries):
+        if isinstance(name, str) and name not in step_ids:
+            loc: Loc = ("entry",) if isinstance(entry, str) else ("entry", i)
+            checker.add(
+                checker.source.value(loc),
+                f"entry `{name}` names no step of this journey{suggest(name, step_ids)}",
+                "unknown-target",
+            )
+    for step_id, step in steps.items():
+        base: Loc = ("nodes", step_id)
+        for way in step.exits():
+            loc = (*base, *way.path)
+            target = way.route.to
+            pos = checker.source.value(
+                (*loc, "to") if (*loc, "to") in checker.source.values else loc
+            )
+            what = _name(loc) if way.kind in ("option", "branch") else f"`{way.path[0]}`"
+            if ":" in target:
+                journey, _, step_name = target.partition(":")
+                cross.append(
+                    CrossReference(
+                        journey, step_name, target, f"step `{step_id}`: {what}", pos[0], pos[1]
+                    )
+                )
+            elif target not in step_ids:
+                checker.add(
+                    pos,
+                    f"step `{step_id}`: {what} leads to `{target}`, which is no step of this "
+                    f"journey{suggest(target, step_ids)}",
+                    "unknown-target",
+                )
+    if team_ids is None:
+        return cross
+    for step_id, data in raw_steps.items():
+        team = data.get("team") if isinstance(data, dict) else None
+        if isinstance(team, str) and team not in team_ids:
+            declared = (
+                f"declared teams: {', '.join(sorted(team_ids))}" if team_ids else "none declared"
+            )
+            checker.add(
+                checker.source.value(("nodes", step_id, "team")),
+                f"step `{step_id}`: team `{team}` is not declared under `teams`"
+                f"{suggest(team, team_ids)} ({declared})",
+                "unknown-team",
+            )
+    return cross
+
+
+def load_text(
+    text: str, file: str = "<text>", limits: Limits | None = None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Load one journey from YAML text.
+
+    Returns the journey (``None`` when the file has any problem) and the
+    problems, sorted by position. ``JOURNEY:STEP`` targets are not checked
+    here; see :func:`load_paths`.
+    """
+    doc, syntax = parse_yaml(text, limits)
+    problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
+    if doc is None:
+        return None, problems
+    checker = _FileChecker(file, doc.source)
+    checker.problems.extend(problems)
+    data = doc.data
+    if data is None:
+        checker.add(
+            (1, 1),
+            "the file is empty: a journey needs at least `journey`, `entry` and `nodes`",
+            "empty",
+        )
+        return None, checker.problems
+    if not isinstance(data, dict):
+        checker.add(
+            doc.source.value(()),
+            f"the top level must be a mapping with `journey`, `entry` and `nodes`, "
+            f"not {_describe(data)}",
+            "not-a-journey",
+        )
+        return None, checker.problems
+
+    nodes = data.get("nodes")
+    raw_steps: dict[str, Any] = nodes if isinstance(nodes, dict) else {}
+    steps = _check_steps(checker, raw_steps)
+    step_errors = bool(checker.problems)
+    top = dict(data)
+    if isinstance(nodes, dict):
+        top["nodes"] = steps
+    try:
+        journey: Journey | None = Journey.model_validate(top)
+    except ValidationError as exc:
+        journey = None
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if loc[:1] == ("nodes",) and len(loc) > 1:
+                continue  # steps were validated one by one above
+            if loc == ("nodes",) and error["type"] == "too_short" and step_errors:
+                continue
+            checker.pydantic_error(error, Journey, ())
+    teams = data.get("teams", {})
+    team_ids = set(teams) if isinstance(teams, dict) else None
+    cross = _check_references(checker, steps, raw_steps, team_ids, data.get("entry"))
+    if checker.problems or journey is None:
+        return None, sorted(checker.problems)
+    return LoadedJourney(journey, file, doc.source, tuple(cross)), []
+
+
+def read_file(
+    path: str | os.PathLike[str], limits: Limits | None = None
+) -> tuple[str | None, list[Problem]]:
+    """Read a file's text, refusing missing, oversized, binary or badly encoded files."""
+    limits = limits or Limits()
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > limits.max_bytes:
+            mib = 1024 * 1024
+            return None, [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"the file is {size / mib:.1f} MiB, over the limit of "
+                    f"{limits.max_bytes / mib:.1f} MiB (raise it with --max-file-size)",
+                    "too-large",
+                )
+            ]
+        with open(path, "rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")]
+    text, problems = decode(raw)
+    return text, [Problem(name, p.line, p.column, p.message, p.kind) for p in problems]
+
+
+def load_file(
+    path: str | os.PathLike[str], limits: Limits | None = None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Load one journey file; see :func:`load_text`."""
+    text, problems = read_file(path, limits)
+    if text is None:
+        return None, problems
+    return load_text(text, str(path), limits)
+
+
+def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
+    """Files named by ``paths``: files as given, folders searched for ``*.yaml``/``*.yml``.
+
+    Files come in a stable order (folders sorted), each once.
+    """
+    found: list[str] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.suffix in JOURNEY_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            files = [str(path)]
+        else:
+            problems.append(Problem(str(given), 1, 1, "no such file or folder", "unreadable"))
+            continue
+        for name in files:
+            key = os.path.realpath(name)
+            if key not in seen:
+                seen.add(key)
+                found.append(name)
+    return found, problems
+
+
+def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]:
+    """Check ``JOURNEY:STEP`` targets and journey ids across one run."""
+    problems: list[Problem] = []
+    by_id: dict[str, LoadedJourney] = {}
+    for loaded in journeys:
+        first = by_id.get(loaded.id)
+        if first is not None:
+            line, column = loaded.position(("journey",))
+            problems.append(
+                Problem(
+                    loaded.file,
+                    line,
+                    column,
+                    f"journey id `{loaded.id}` is already used by {first.file}; "
+                    "journey ids must be unique in a run",
+                    "duplicate-journey",
+                )
+            )
+        else:
+            by_id[loaded.id] = loaded
+    for loaded in journeys:
+        for ref in loaded.cross_references:
+            other = by_id.get(ref.journey)
+            if other is None:
+                message = (
+                    f"{ref.where} leads to `{ref.text}`, but no journey `{ref.journey}` is part "
+                    f"of this run{suggest(ref.journey, by_id)}; add its file to the command"
+                )
+            elif ref.step not in other.journey.nodes:
+                message = (
+                    f"{ref.where} leads to `{ref.text}`, but journey `{ref.journey}` "
+                    f"({other.file}) has no step `{ref.step}`"
+                    f"{suggest(ref.step, other.journey.nodes)}"
+                )
+            else:
+                continue
+            problems.append(Problem(loaded.file, ref.line, ref.column, message, "unknown-target"))
+    return problems
+
+
+def load_paths(paths: Sequence[str | os.PathLike[str]], limits: Limits | None = None) -> LoadResult:
+    """Load every journey named by ``paths`` (files or folders) as one run.
+
+    Journeys with problems are left out of ``journeys``; every problem is in
+    ``problems``, sorted by file and position.
+    """
+    files, problems = find_journey_files(paths)
+    loaded: list[LoadedJourney] = []
+    for name in files:
+        journey, file_problems = load_file(name, limits)
+        problems.extend(file_problems)
+        if journey is not None:
+            loaded.append(journey)
+    cross = resolve_cross_references(loaded)
+    if cross:
+        bad = {p.file for p in cross}
+        loaded = [j for j in loaded if j.file not in bad]
+        problems.extend(cross)
+    return LoadResult(tuple(loaded), tuple(sorted(problems)), tuple(files))
