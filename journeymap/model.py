@@ -145,6 +145,21 @@ class Team(_Strict):
     )
 
 
+class Weights(_Strict):
+    """How many hurdles each thing a customer must do or endure counts for."""
+
+    menu: float = Field(1.0, ge=0, description="choosing from a menu")
+    info: float = Field(1.0, ge=0, description="each item of information asked for")
+    queue: float = Field(1.0, ge=0, description="waiting in a queue")
+    queue_no_wait_estimate: float = Field(0.5, ge=0, description="... without being told how long")
+    queue_no_callback: float = Field(0.5, ge=0, description="... without a call-back offer")
+    transfer: float = Field(1.0, ge=0, description="being transferred by a person")
+    cold_transfer: float = Field(1.0, ge=0, description="... when the context is lost (cold)")
+    channel_switch: float = Field(1.0, ge=0, description="being moved to another channel")
+    promo: float = Field(1.0, ge=0, description="sitting through a sales message")
+    retry: float = Field(1.0, ge=0, description="a retry after silence or a wrong key")
+
+
 class AuditBlock(_Strict):
     """Per-journey audit settings: threshold overrides and rules switched off."""
 
@@ -158,7 +173,8 @@ class AuditBlock(_Strict):
     max_greeting_seconds: float | None = Field(None, gt=0)
     words_per_minute: float | None = Field(None, gt=0)
     jargon: list[str] | None = None
-    weights: dict[str, float] | None = None
+    known_terms: list[str] | None = None
+    weights: Weights | None = None
 
 
 @dataclass(frozen=True)

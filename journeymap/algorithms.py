@@ -1,0 +1,234 @@
+"""Pure graph functions the rules are built from; each is linear or near-linear.
+
+Nothing here knows about journeys: nodes are any hashable names, and the
+functions work on any :class:`networkx.DiGraph` or ``MultiDiGraph``. Every
+function that returns a set or a list returns it in a deterministic order
+(the graph's node order), so audits are byte-identical across runs.
+
+Examples
+--------
+>>> import networkx as nx
+>>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "b"), ("a", "d")])
+>>> sorted(can_reach(g, {"d"}))
+['a', 'd']
+>>> traps(g, exits={"d"})
+[['b', 'c']]
+>>> parents = bfs_tree(g, ["a"])
+>>> path_to(parents, "c")
+['a', 'b', 'c']
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import Any, TypeVar
+
+import networkx as nx
+
+N = TypeVar("N", bound=Hashable)
+
+
+def bfs_tree(
+    graph: Any,
+    sources: Iterable[N],
+    *,
+    expand: Callable[[N], bool] | None = None,
+    follow: Callable[[N, N, dict[str, Any]], bool] | None = None,
+) -> dict[N, N | None]:
+    """Breadth-first search from ``sources``; map each reached node to its parent.
+
+    ``expand(node)`` false stops the search at ``node`` (it is reached, its ways
+    out are not followed); ``follow(u, v, data)`` false skips one edge. Sources
+    map to ``None``. Runs in O(nodes + edges).
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([(1, 2), (2, 3)])
+    >>> bfs_tree(g, [1], expand=lambda n: n != 2)
+    {1: None, 2: 1}
+    """
+    parents: dict[N, N | None] = {}
+    queue: deque[N] = deque()
+    for source in sources:
+        if source not in parents:
+            parents[source] = None
+            queue.append(source)
+    while queue:
+        node = queue.popleft()
+        if expand is not None and not expand(node):
+            continue
+        for _, target, data in graph.out_edges(node, data=True):
+            if target in parents:
+                continue
+            if follow is not None and not follow(node, target, data):
+                continue
+            parents[target] = node
+            queue.append(target)
+    return parents
+
+
+def path_to(parents: dict[N, N | None], node: N) -> list[N]:
+    """The path from a search's source to ``node``, read off ``parents``."""
+    path: list[N] = []
+    current: N | None = node
+    while current is not None:
+        path.append(current)
+        current = parents[current]
+    path.reverse()
+    return path
+
+
+def can_reach(
+    graph: Any,
+    targets: Collection[N],
+    *,
+    through: Callable[[N], bool] | None = None,
+) -> set[N]:
+    """Every node from which some node of ``targets`` can be reached.
+
+    ``through(node)`` false means paths may end at ``node`` but not pass it
+    (the node is not added as a way towards the targets unless it is one).
+    O(nodes + edges), by a search backwards from the targets.
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "m"), ("m", "q"), ("b", "q")])
+    >>> sorted(can_reach(g, {"q"}, through=lambda n: n != "m"))
+    ['b', 'q']
+    """
+    seen: set[N] = set(targets)
+    queue: deque[N] = deque(targets)
+    while queue:
+        node = queue.popleft()
+        for pred in graph.predecessors(node):
+            if pred in seen:
+                continue
+            if through is not None and not through(pred):
+                continue
+            seen.add(pred)
+            queue.append(pred)
+    return seen
+
+
+def traps(graph: Any, exits: Collection[N]) -> list[list[N]]:
+    """Loops a walker can enter and never leave towards ``exits``.
+
+    Returns the strongly connected components (with a cycle) made only of
+    nodes that cannot reach any exit, each in graph order. O(nodes + edges).
+    """
+    order = {n: i for i, n in enumerate(graph.nodes)}
+    free = can_reach(graph, exits)
+    stuck = graph.subgraph(n for n in graph.nodes if n not in free)
+    found: list[list[N]] = []
+    for component in nx.strongly_connected_components(stuck):
+        members = sorted(component, key=order.__getitem__)
+        if len(members) > 1 or stuck.has_edge(members[0], members[0]):
+            found.append(members)
+    found.sort(key=lambda c: order[c[0]])
+    return found
+
+
+def shortest_path(
+    graph: Any,
+    source: N,
+    target: N,
+    *,
+    allowed: Callable[[N], bool] | None = None,
+    first_hop: N | None = None,
+) -> list[N] | None:
+    """A shortest path from ``source`` to ``target`` (by number of routes), or None.
+
+    ``allowed(node)`` restricts the nodes the path may pass; ``first_hop``
+    forces the path's second node (to find a cycle through a given edge).
+    """
+    starts = [first_hop] if first_hop is not None else [source]
+    parents: dict[N, N | None] = {}
+    for start in starts:
+        parents[start] = None
+    if first_hop is not None and first_hop == target:
+        return [source, target]
+    queue: deque[N] = deque(starts)
+    while queue:
+        node = queue.popleft()
+        for succ in graph.successors(node):
+            if succ in parents:
+                continue
+            if allowed is not None and not allowed(succ) and succ != target:
+                continue
+            parents[succ] = node
+            if succ == target:
+                found = path_to(parents, succ)
+                return [source, *found] if first_hop is not None else found
+            queue.append(succ)
+    return None
+
+
+def cheapest_paths(
+    graph: Any,
+    sources: Iterable[N],
+    node_cost: Callable[[N], float],
+    edge_cost: Callable[[N, N, dict[str, Any]], float],
+) -> tuple[dict[N, float], dict[N, N | None]]:
+    """Dijkstra from ``sources``: the least total cost to reach each node.
+
+    A path's cost is the sum of the costs of the nodes it enters (sources
+    included) and the routes it takes; costs must not be negative. Ties break
+    on the graph's node order, so results are deterministic.
+    O((nodes + edges) log nodes).
+    """
+    order = {n: i for i, n in enumerate(graph.nodes)}
+    dist: dict[N, float] = {}
+    parents: dict[N, N | None] = {}
+    heap: list[tuple[float, int, N, N | None]] = []
+    for source in sources:
+        heapq.heappush(heap, (node_cost(source), order[source], source, None))
+    while heap:
+        cost, _, node, parent = heapq.heappop(heap)
+        if node in dist:
+            continue
+        dist[node] = cost
+        parents[node] = parent
+        best: dict[N, float] = {}
+        for _, succ, data in graph.out_edges(node, data=True):
+            step = edge_cost(node, succ, data)
+            if succ not in best or step < best[succ]:
+                best[succ] = step
+        for succ, step in best.items():
+            if succ not in dist:
+                heapq.heappush(heap, (cost + step + node_cost(succ), order[succ], succ, node))
+    return dist, parents
+
+
+def fewest_marked(
+    graph: Any,
+    sources: Iterable[N],
+    marked: Callable[[N], bool],
+) -> tuple[dict[N, int], dict[N, N | None]]:
+    """0-1 breadth-first search: the fewest ``marked`` nodes on a path to each node.
+
+    Sources count too when marked. O(nodes + edges).
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("e", "m1"), ("m1", "m2"), ("m2", "q"), ("e", "m3"), ("m3", "q")])
+    >>> fewest_marked(g, ["e"], lambda n: n.startswith("m"))[0]["q"]
+    1
+    """
+    dist: dict[N, int] = {}
+    parents: dict[N, N | None] = {}
+    queue: deque[tuple[int, N, N | None]] = deque()
+    for source in sources:
+        queue.append((1 if marked(source) else 0, source, None))
+    while queue:
+        cost, node, parent = queue.popleft()
+        if node in dist:
+            continue
+        dist[node] = cost
+        parents[node] = parent
+        for succ in graph.successors(node):
+            if succ in dist:
+                continue
+            if marked(succ):
+                queue.append((cost + 1, succ, node))
+            else:
+                queue.appendleft((cost, succ, node))
+    return dist, parents

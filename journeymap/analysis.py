@@ -1,0 +1,226 @@
+"""Facts about a journey graph that several rules share, each computed once.
+
+An :class:`Analysis` wraps the graph of one run (see :mod:`journeymap.graph`)
+with the settings of each journey. Its facts are lazily computed sets and
+search trees; every one is linear or near-linear in the size of the graph.
+Rules read these facts and yield :class:`Hit` objects; they never change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from . import algorithms
+from .config import Settings
+from .model import PERSON_TYPES, RECOVERY_KINDS
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found, before it becomes a located :class:`Finding`.
+
+    ``node`` is where a person would fix it; ``path`` defaults to the shortest
+    path from an entry to ``node``; ``routes`` are ``(source, target, kind,
+    choice)`` tuples of the routes involved.
+    """
+
+    node: str
+    message: str
+    nodes: tuple[str, ...] = ()
+    path: tuple[str, ...] | None = None
+    routes: tuple[tuple[str, str, str, str | None], ...] = ()
+    at: tuple[str | int, ...] | None = None
+    """Where in the node's journey file to point, when not at the step itself."""
+
+
+NORMAL_KINDS = frozenset({"next", "option", "branch", "transfer"})
+"""Routes a customer takes by choice or as the flow goes on (not after a failure)."""
+
+
+def _in_component(component: dict[str, int], comp: int) -> Callable[[str], bool]:
+    return lambda node: component[node] == comp
+
+
+class Analysis:
+    """The graph of one run with its shared facts."""
+
+    def __init__(self, graph: nx.MultiDiGraph, settings: dict[str, Settings]) -> None:
+        self.graph = graph
+        self._settings = settings
+        self.order: dict[str, int] = {n: i for i, n in enumerate(graph.nodes)}
+        self.entries: list[str] = [n for n, d in graph.nodes(data=True) if d["entry"]]
+        self.memo: dict[Any, Any] = {}
+        """Results that rules and metrics share (keyed by what computed them)."""
+
+    # -- what each step is --------------------------------------------------------
+
+    def data(self, node: str) -> dict[str, Any]:
+        return self.graph.nodes[node]  # type: ignore[no-any-return]
+
+    def step(self, node: str) -> Any:
+        """The validated step model of ``node``."""
+        return self.graph.nodes[node]["model"]
+
+    def type(self, node: str) -> str:
+        return self.graph.nodes[node]["type"]  # type: ignore[no-any-return]
+
+    def settings(self, node: str) -> Settings:
+        """The settings that apply at ``node`` (its journey's)."""
+        return self._settings[self.graph.nodes[node]["journey"]]
+
+    def journey_of(self, node: str) -> str:
+        return self.graph.nodes[node]["journey"]  # type: ignore[no-any-return]
+
+    def name(self, node: str, journey: str | None = None) -> str:
+        """A node's step id, prefixed with its journey when that differs from ``journey``."""
+        data = self.graph.nodes[node]
+        if journey is None or data["journey"] == journey:
+            return data["step"]  # type: ignore[no-any-return]
+        return node
+
+    def team(self, node: str) -> str | None:
+        return self.graph.nodes[node]["team"]  # type: ignore[no-any-return]
+
+    def team_kind(self, node: str) -> str | None:
+        """``human``, ``automated`` or ``vendor`` for a step with a team, else None."""
+        data = self.graph.nodes[node]
+        team = data["team"]
+        if team is None:
+            return None
+        loaded = self.graph.graph["journeys"][data["journey"]]
+        return loaded.journey.teams[team].kind  # type: ignore[no-any-return]
+
+    def people_team(self, node: str) -> str | None:
+        """The team of ``node`` when it is made of people (human or vendor), qualified
+        by journey so that two journeys' ``billing`` teams stay apart only when named
+        apart: teams are matched by id across journeys."""
+        kind = self.team_kind(node)
+        if kind is None or kind == "automated":
+            return None
+        return self.team(node)
+
+    def is_person(self, node: str) -> bool:
+        return self.type(node) in PERSON_TYPES
+
+    def is_end(self, node: str) -> bool:
+        return self.type(node) == "end"
+
+    def is_resolved_end(self, node: str) -> bool:
+        return self.type(node) == "end" and bool(self.step(node).outcome == "resolved")
+
+    def is_push(self, node: str) -> bool:
+        """A redirect that ends the conversation (no ``next``)."""
+        return self.type(node) == "redirect" and self.step(node).next is None
+
+    def is_dead_end(self, node: str) -> bool:
+        """Not an end, not an exit to outside, not a channel push, and no way out."""
+        if self.type(node) in ("end", "external", "redirect"):
+            return False
+        return bool(self.graph.out_degree(node) == 0)
+
+    def out_routes(self, node: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(target, edge data)`` for each way out of ``node``, in file order."""
+        for _, target, data in self.graph.out_edges(node, data=True):
+            yield target, data
+
+    # -- shared facts ---------------------------------------------------------------
+
+    @cached_property
+    def reach(self) -> dict[str, str | None]:
+        """Every step an entry reaches, with its parent on a shortest path."""
+        return algorithms.bfs_tree(self.graph, self.entries)
+
+    @cached_property
+    def reach_before_person(self) -> dict[str, str | None]:
+        """Steps an entry reaches without passing a queue or an agent."""
+        return algorithms.bfs_tree(self.graph, self.entries, expand=lambda n: not self.is_person(n))
+
+    @cached_property
+    def reaches_person(self) -> set[str]:
+        """Steps from which a queue or an agent can be reached (they included)."""
+        return algorithms.can_reach(self.graph, [n for n in self.graph if self.is_person(n)])
+
+    @cached_property
+    def failures(self) -> list[str]:
+        """Places where a customer fails: unresolved ends, dead ends, channel pushes,
+        and the steps of endless loops."""
+        found = [
+            n
+            for n in self.graph
+            if (self.is_end(n) and not self.is_resolved_end(n))
+            or self.is_dead_end(n)
+            or self.is_push(n)
+        ]
+        found.extend(n for loop in self.trap_loops for n in loop)
+        return found
+
+    @cached_property
+    def reaches_failure(self) -> set[str]:
+        return algorithms.can_reach(self.graph, self.failures)
+
+    @cached_property
+    def trap_loops(self) -> list[list[str]]:
+        """Loops a customer can enter and never leave towards a person, an end, an
+        exit to outside or a channel push (dead ends count as ways out here: the
+        dead-end rule reports those)."""
+        exits = [
+            n
+            for n in self.graph
+            if self.type(n) in ("queue", "agent", "end", "external")
+            or self.is_push(n)
+            or self.is_dead_end(n)
+        ]
+        return algorithms.traps(self.graph, exits)
+
+    @cached_property
+    def component(self) -> dict[str, int]:
+        """Each step's strongly connected component (an index)."""
+        index: dict[str, int] = {}
+        for i, members in enumerate(nx.strongly_connected_components(self.graph)):
+            for node in members:
+                index[node] = i
+        return index
+
+    @cached_property
+    def transfer_cycles(self) -> dict[int, list[str]]:
+        """For each strongly connected component in which customers can be handed round
+        between two or more teams of people, the shortest such cycle found (its first
+        step repeated at the end), starting at a transfer. At most 20 transfers are
+        tried per component."""
+        component = self.component
+        found: dict[int, list[str]] = {}
+        tried: dict[int, int] = {}
+        for u, v, data in self.graph.edges(data=True):
+            if data["kind"] != "transfer" or component[u] != component[v]:
+                continue
+            comp = component[u]
+            if comp in found or tried.get(comp, 0) >= 20:
+                continue
+            tried[comp] = tried.get(comp, 0) + 1
+            cycle = algorithms.shortest_path(
+                self.graph, u, u, first_hop=v, allowed=_in_component(component, comp)
+            )
+            if cycle is None:  # pragma: no cover - same component implies a cycle
+                continue
+            teams = {t for t in map(self.people_team, cycle) if t is not None}
+            if len(teams) >= 2:
+                found[comp] = cycle
+        return found
+
+    def path(self, node: str) -> tuple[str, ...]:
+        """A shortest path from an entry to ``node`` (empty when none reaches it)."""
+        if node not in self.reach:
+            return ()
+        return tuple(algorithms.path_to(self.reach, node))
+
+    def sorted(self, nodes: Any) -> list[str]:
+        """``nodes`` in graph (file) order."""
+        return sorted(nodes, key=self.order.__getitem__)
+
+    def is_recovery(self, data: dict[str, Any]) -> bool:
+        return data["kind"] in RECOVERY_KINDS

@@ -1,0 +1,193 @@
+"""Audit settings: one validated model, layered from several places.
+
+Later layers win: the built-in defaults, then ``[tool.journeymap]`` in
+``pyproject.toml`` or a ``.journeymap.yaml`` file, then a journey's own
+``audit:`` block, then command-line flags.
+
+Examples
+--------
+>>> base = Settings()
+>>> base.max_hurdles, base.weights.menu
+(6.0, 1.0)
+>>> base.merged({"max_hurdles": 8, "weights": {"menu": 2}}).weights.menu
+2.0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .findings import Severity
+from .loader import Problem, _FileChecker
+from .model import AuditBlock, Ignore, Weights
+from .source import parse_yaml
+
+CONFIG_FILE = ".journeymap.yaml"
+
+DEFAULT_JARGON = (
+    "ACD",
+    "AHT",
+    "ANI",
+    "CSAT",
+    "CRM",
+    "DNIS",
+    "ERP",
+    "IVR",
+    "KYC",
+    "NPS",
+    "SLA",
+    "SKU",
+    "disposition",
+    "escalation queue",
+    "provisioning",
+    "tier 1",
+    "tier 2",
+    "ticket queue",
+    "work item",
+)
+"""Words and acronyms that belong inside the company, not in a customer's ear."""
+
+COMMON_ACRONYMS = (
+    "ATM",
+    "EU",
+    "FAQ",
+    "ID",
+    "OK",
+    "PC",
+    "PDF",
+    "PIN",
+    "SMS",
+    "TV",
+    "UK",
+    "US",
+    "USA",
+)
+"""Acronyms customers know; never reported as jargon."""
+
+
+class Settings(BaseModel):
+    """Every audit setting, with its default."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    select: list[str] = Field(default_factory=list, description="only these rules (ids/names)")
+    ignore: Ignore = Field(default_factory=dict, description="rules switched off (ids/names)")
+    fail_on: Literal["critical", "high", "medium", "low", "info"] = Field(
+        "high", description="exit 1 when a finding at or above this severity exists"
+    )
+    max_hurdles: float = Field(6.0, ge=0)
+    max_menu_depth: int = Field(3, ge=0)
+    max_menu_options: int = Field(5, ge=1)
+    max_retries: int = Field(3, ge=0)
+    max_handoffs: int = Field(2, ge=0)
+    max_prompt_seconds: float = Field(20.0, gt=0)
+    max_greeting_seconds: float = Field(8.0, gt=0)
+    words_per_minute: float = Field(150.0, gt=0)
+    jargon: list[str] = Field(default_factory=list, description="more jargon to flag")
+    known_terms: list[str] = Field(
+        default_factory=list, description="acronyms and names never flagged as jargon"
+    )
+    weights: Weights = Field(default_factory=Weights)
+
+    def merged(self, layer: dict[str, Any]) -> Settings:
+        """These settings with ``layer`` (plain data) on top; raises ValidationError."""
+        data = self.model_dump(mode="python")
+        for key, value in layer.items():
+            if value is None:
+                continue
+            if key == "weights" and isinstance(value, dict):
+                data["weights"] = {**data["weights"], **value}
+            elif key in ("jargon", "known_terms") and isinstance(value, list):
+                data[key] = [*data[key], *value]
+            elif key == "ignore":
+                data["ignore"] = {**data["ignore"], **_as_map(value)}
+            else:
+                data[key] = value
+        return Settings.model_validate(data)
+
+    @property
+    def fail_severity(self) -> Severity:
+        return Severity(self.fail_on)
+
+    def for_journey(self, block: AuditBlock) -> Settings:
+        """These settings with a journey's ``audit:`` block on top."""
+        return self.merged(block.model_dump(exclude_unset=True))
+
+
+def _as_map(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {value: ""}
+    if isinstance(value, list):
+        return {str(v): "" for v in value}
+    if isinstance(value, dict):
+        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    return {}
+
+
+def load_config(path: Path) -> tuple[Settings | None, list[Problem]]:
+    """Read settings from a ``.journeymap.yaml`` or a ``pyproject.toml``.
+
+    A ``pyproject.toml`` without ``[tool.journeymap]`` gives the defaults.
+    """
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, 1, 1, f"cannot read the settings file: {exc}", "config")]
+    if path.suffix == ".toml":
+        try:
+            table = tomllib.loads(text).get("tool", {}).get("journeymap", {})
+        except tomllib.TOMLDecodeError as exc:
+            return None, [Problem(name, 1, 1, f"not valid TOML: {exc}", "config")]
+        data: Any = {k.replace("-", "_"): v for k, v in table.items()}
+        line = next(
+            (i for i, row in enumerate(text.splitlines(), 1) if row.strip() == "[tool.journeymap]"),
+            1,
+        )
+        try:
+            return Settings().merged(data), []
+        except ValidationError as exc:
+            return None, [
+                Problem(
+                    name,
+                    line,
+                    1,
+                    f"[tool.journeymap] `{'.'.join(map(str, e['loc']))}`: {e['msg']}",
+                    "config",
+                )
+                for e in exc.errors()
+            ]
+    doc, syntax = parse_yaml(text)
+    problems = [Problem(name, p.line, p.column, p.message, p.kind) for p in syntax]
+    if doc is None:
+        return None, problems
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        return None, [Problem(name, 1, 1, "the settings file must be a mapping", "config")]
+    try:
+        return Settings().merged(data), problems
+    except ValidationError as exc:
+        checker = _FileChecker(name, doc.source)
+        for error in exc.errors():
+            checker.pydantic_error(error, Settings, ())
+        return None, [*problems, *checker.problems]
+
+
+def find_config(start: Path) -> Path | None:
+    """The settings file that applies in folder ``start``: ``.journeymap.yaml``
+    first, then a ``pyproject.toml`` with a ``[tool.journeymap]`` table."""
+    candidate = start / CONFIG_FILE
+    if candidate.is_file():
+        return candidate
+    pyproject = start / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if "journeymap" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                return pyproject
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return pyproject  # load_config will say what is wrong
+    return None

@@ -1,0 +1,339 @@
+"""Dead ends: places where a customer is stranded or cut off (JM2xx)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .. import algorithms
+from ..analysis import NORMAL_KINDS, Analysis, Hit
+from ..findings import Severity
+from ..model import RECOVERY_KINDS
+from .base import Rule, quote
+
+
+def _dead_end(a: Analysis) -> Iterator[Hit]:
+    for node in a.graph:
+        if not a.is_dead_end(node):
+            continue
+        name = a.name(node)
+        kind = a.type(node)
+        if kind == "agent":
+            message = (
+                f"agent step `{name}` has no `next` and no transfers: the journey does not say "
+                "what happens after the conversation"
+            )
+        elif kind == "queue":
+            message = (
+                f"queue `{name}` has no `next` and no `on_timeout`: customers wait here and "
+                "are never answered"
+            )
+        else:
+            message = f"{kind} step `{name}` has no way out: the customer is left with silence"
+        yield Hit(node, message, nodes=(node,))
+
+
+DEAD_END = Rule(
+    id="JM201",
+    name="dead-end",
+    severity=Severity.CRITICAL,
+    summary="A step that is not an end and has no way out.",
+    what=(
+        "Finds steps other than `end`, `external` and `redirect` that have no route out: "
+        "no `next`, no options, no branches, no transfers, no error routes."
+    ),
+    why=(
+        "The customer hears a prompt and then nothing. On the phone that is dead air until "
+        "they hang up; in a chat, a bot that stops answering."
+    ),
+    example="confirm:\n  type: message\n  say: Your payment has been taken.   # and then?",
+    fix="Add a `next` (to the following step, or to an `end` that says goodbye).",
+    check=_dead_end,
+)
+
+
+def _no_human_exit(a: Analysis) -> Iterator[Hit]:
+    before = a.reach_before_person
+    person = a.reaches_person
+    failing = a.reaches_failure
+    stranded = {n for n in before if n in failing and n not in person}
+    failures = set(a.failures)
+    for node in a.sorted(stranded):
+        if node in failures:
+            continue  # the failure itself: dead-end, channel-push, endless-loop or
+            # disconnect-on-error report the step or the route into it
+        preds = [p for p in a.graph.predecessors(node) if p in before]
+        if not (a.data(node)["entry"] or any(p in person for p in preds)):
+            continue  # not the first stranded step on its branch
+        witness = algorithms.bfs_tree(a.graph, [node])
+        target = next(n for n in witness if n in failures)
+        tail = algorithms.path_to(witness, target)
+        journey = a.journey_of(node)
+        where = a.name(target, journey)
+        if a.is_end(target):
+            how = f"can still be cut off (at `{where}`, {a.step(target).outcome})"
+        elif a.is_push(target):
+            how = f"can still be pushed to another channel (at `{where}`)"
+        elif a.is_dead_end(target):
+            how = f"can still be stranded (at the dead end `{where}`)"
+        else:
+            how = f"can still be trapped (in the loop at `{where}`)"
+        if a.data(node)["entry"] and not preds:
+            start = (
+                f"This journey never reaches a person: from its entry `{a.name(node)}` a customer"
+            )
+        else:
+            start = f"From `{a.name(node)}` on, a customer can no longer reach a person but"
+        yield Hit(node, f"{start} {how}", nodes=tuple(tail))
+
+
+NO_HUMAN_EXIT = Rule(
+    id="JM202",
+    name="no-human-exit",
+    severity=Severity.HIGH,
+    summary="From here a customer can still fail but can no longer reach a person.",
+    what=(
+        "Finds steps, reached before the customer has talked to anyone, from which a failure "
+        "is still possible (an unresolved end, a dead end, a channel push, an endless loop) "
+        "but no queue or agent can be reached any more. Reported at the first such step on "
+        "each branch, with the failure it leads to."
+    ),
+    why=(
+        "When automation fails a customer and there is no person to turn to, the only "
+        "options left are to give up or start again. These branches decide whether a "
+        "problem ends in a fix or in a complaint."
+    ),
+    example=(
+        "pay_bill:\n  type: self_service\n  next: paid\n  on_error: goodbye  "
+        "# a failed payment ends the call; no agent on this branch"
+    ),
+    fix=(
+        "Offer a person on the failing routes: send `on_error`/`on_fail` to a queue, or add "
+        "a 'press 0 for an agent' option to the menus on this branch."
+    ),
+    check=_no_human_exit,
+)
+
+
+def _no_zero_out(a: Analysis) -> Iterator[Hit]:
+    menus = [n for n in a.graph if a.type(n) == "menu"]
+    if not menus:
+        return
+    normal = nx.subgraph_view(
+        a.graph, filter_edge=lambda u, v, k: a.graph.edges[u, v, k]["kind"] in NORMAL_KINDS
+    )
+    direct = algorithms.can_reach(
+        normal,
+        [n for n in a.graph if a.is_person(n)],
+        through=lambda n: a.type(n) != "menu",
+    )
+    for node in menus:
+        options = [(t, d) for t, d in a.out_routes(node) if d["kind"] == "option"]
+        if any(t in direct and a.type(t) != "menu" for t, _ in options):
+            continue
+        if options:
+            message = (
+                f"none of the {len(options)} options of menu `{a.name(node)}` leads to a person "
+                "without another menu first"
+            )
+        else:
+            message = f"menu `{a.name(node)}` has no options at all, so none leads to a person"
+        yield Hit(node, message, nodes=(node,))
+
+
+NO_ZERO_OUT = Rule(
+    id="JM203",
+    name="no-zero-out",
+    severity=Severity.MEDIUM,
+    summary="A menu none of whose options leads to a person without passing another menu.",
+    what=(
+        "Finds menus where no option reaches a queue or an agent except through a further "
+        "menu. Error routes (`no_input`, `on_fail`, ...) do not count: a customer should "
+        "not have to fail on purpose to reach someone."
+    ),
+    why=(
+        "Customers whose need is not on the menu, or who do not understand it, look for the "
+        "'speak to someone' key. Without it they guess, press at random, or hang up."
+    ),
+    example=(
+        "main_menu:\n  type: menu\n  options:\n    '1': balance      # self-service\n"
+        "    '2': statements   # self-service\n    '3': more_options # another menu"
+    ),
+    fix=(
+        "Add an option to a person on every menu, conventionally `0`, and say it in the "
+        "prompt ('to speak to someone, press 0')."
+    ),
+    check=_no_zero_out,
+)
+
+
+def _ends_unresolved(a: Analysis, node: str, memo: dict[str, str | None]) -> str | None:
+    """The unresolved end that ``node`` leads to through announcements only, or None."""
+    chain: list[str] = []
+    current: str | None = node
+    result: str | None = None
+    seen: set[str] = set()
+    while current is not None and current not in seen:
+        if current in memo:
+            result = memo[current]
+            break
+        seen.add(current)
+        chain.append(current)
+        kind = a.type(current)
+        if kind == "end":
+            result = current if not a.is_resolved_end(current) else None
+            break
+        if kind != "message":
+            break
+        current = next((t for t, d in a.out_routes(current) if d["kind"] == "next"), None)
+    for n in chain:
+        memo[n] = result
+    return result
+
+
+def _disconnect_on_error(a: Analysis) -> Iterator[Hit]:
+    memo: dict[str, str | None] = {}
+    for node in a.graph:
+        hits: list[tuple[str, str, str]] = []
+        for target, data in a.out_routes(node):
+            if data["kind"] not in RECOVERY_KINDS:
+                continue
+            end = _ends_unresolved(a, target, memo)
+            if end is not None:
+                hits.append((data["kind"], target, end))
+        if not hits:
+            continue
+        kinds = []
+        for kind, _, _ in hits:
+            if kind not in kinds:
+                kinds.append(kind)
+        ends = []
+        for _, _, end in hits:
+            if end not in ends:
+                ends.append(end)
+        journey = a.journey_of(node)
+        end_text = " and ".join(f"`{a.name(e, journey)}` ({a.step(e).outcome})" for e in ends)
+        yield Hit(
+            node,
+            f"{quote(kinds)} at `{a.name(node)}` {'ends' if len(kinds) == 1 else 'end'} the "
+            "conversation without resolution "
+            f"at {end_text}: the customer is cut off because the system did not cope",
+            nodes=(node, *ends),
+            routes=tuple((node, t, k, None) for k, t, _ in hits),
+        )
+
+
+DISCONNECT_ON_ERROR = Rule(
+    id="JM204",
+    name="disconnect-on-error",
+    severity=Severity.HIGH,
+    summary="An error or retry route that ends the conversation without resolution.",
+    what=(
+        "Finds `no_input`, `no_match`, `on_fail`, `on_error` and `on_timeout` routes that "
+        "lead, directly or through announcements only, to an `end` whose outcome is not "
+        "`resolved`. One finding per step, naming each such route."
+    ),
+    why=(
+        "Hanging up on a customer because the system did not understand them, or because a "
+        "back-end call failed, punishes the customer for the system's failure. They call "
+        "again, and they are less patient the second time."
+    ),
+    example=(
+        "main_menu:\n  type: menu\n  options: {'1': billing}\n  max_retries: 3\n"
+        "  on_fail: goodbye     # goodbye: {type: end, outcome: disconnected}"
+    ),
+    fix=(
+        "Send error routes to a person (a queue), or at least to a step that offers "
+        "another way (a call back, a text with a link) before ending."
+    ),
+    check=_disconnect_on_error,
+)
+
+
+def _unreachable(a: Analysis) -> Iterator[Hit]:
+    lost = [n for n in a.graph if n not in a.reach]
+    if not lost:
+        return
+    region = a.graph.subgraph(lost)
+    groups = [a.sorted(g) for g in nx.weakly_connected_components(region)]
+    groups.sort(key=lambda g: a.order[g[0]])
+    for group in groups:
+        members = set(group)
+        heads = [n for n in group if not any(p in members for p in a.graph.predecessors(n))]
+        node = heads[0] if heads else group[0]
+        journey = a.journey_of(node)
+        names = [a.name(n, journey) for n in group]
+        if len(group) == 1:
+            message = f"no entry reaches `{names[0]}`: no customer ever gets here"
+        else:
+            message = (
+                f"no entry reaches {quote(names)} ({len(group)} steps): no customer ever gets here"
+            )
+        yield Hit(node, message, nodes=tuple(group), path=())
+
+
+UNREACHABLE = Rule(
+    id="JM205",
+    name="unreachable",
+    severity=Severity.LOW,
+    summary="A step that no entry can reach.",
+    what=(
+        "Finds steps that no entry of any journey in the run reaches. Connected unreachable "
+        "steps are reported together, at the first of them."
+    ),
+    why=(
+        "Unreachable steps are usually a broken link: an option that was meant to lead "
+        "there and does not. The service someone designed is not being offered."
+    ),
+    example="old_promo:\n  type: message    # nothing has `next: old_promo` any more",
+    fix="Link the step from where it was meant to be offered, or delete it.",
+    check=_unreachable,
+)
+
+
+def _channel_push(a: Analysis) -> Iterator[Hit]:
+    person = a.reaches_person
+
+    def offers_person(pred: str, push: str) -> bool:
+        if a.is_person(pred):
+            return True
+        return any(
+            t != push and t in person and d["kind"] in NORMAL_KINDS for t, d in a.out_routes(pred)
+        )
+
+    for node in a.graph:
+        if not a.is_push(node) or node not in a.reach:
+            continue
+        preds = [p for p in a.graph.predecessors(node) if p in a.reach]
+        if preds and all(offers_person(p, node) for p in preds):
+            continue
+        channel = a.step(node).channel or a.data(node)["channel"]
+        yield Hit(
+            node,
+            f"`{a.name(node)}` ends the conversation by sending the customer to {channel}, "
+            "and no person was offered instead",
+            nodes=(node,),
+        )
+
+
+CHANNEL_PUSH = Rule(
+    id="JM206",
+    name="channel-push",
+    severity=Severity.MEDIUM,
+    summary="A redirect that ends the conversation by sending the customer elsewhere.",
+    what=(
+        "Finds `redirect` steps without a `next` (the conversation ends there) where the "
+        "step before did not offer a person as another choice."
+    ),
+    why=(
+        "'Please visit our website' ends the call but not the problem. Customers who called "
+        "usually tried the website first; pushed back, they start again from zero."
+    ),
+    example="go_online:\n  type: redirect\n  channel: web\n  say: Please visit acme.com.",
+    fix=(
+        "Offer the other channel as a choice next to a person ('for a link by text press 1, "
+        "to speak to someone press 0'), or continue the journey (`next`) on the new channel."
+    ),
+    check=_channel_push,
+)

@@ -1,0 +1,478 @@
+"""Hurdles: what a customer must do or endure to be served (JM3xx)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import deque
+from collections.abc import Iterator
+
+from .. import algorithms
+from ..analysis import Analysis, Hit
+from ..config import COMMON_ACRONYMS, DEFAULT_JARGON
+from ..findings import Severity
+from ..metrics import easiest_paths, node_hurdles
+from .base import Rule, quote
+
+DYNAMIC_PROMPT = "(dynamic prompt)"
+VOICE_CHANNELS = frozenset({"phone"})
+
+
+def _journeys(a: Analysis) -> dict[str, list[str]]:
+    """Each journey's entry steps, in graph order."""
+    found: dict[str, list[str]] = {}
+    for node in a.entries:
+        found.setdefault(a.journey_of(node), []).append(node)
+    return found
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _too_many_hurdles(a: Analysis) -> Iterator[Hit]:
+    for journey, entries in _journeys(a).items():
+        dist, parents = easiest_paths(a, entries)
+        limit = a.settings(entries[0]).max_hurdles
+        for goal, test in (
+            ("a person", a.is_person),
+            ("a resolution", a.is_resolved_end),
+        ):
+            reached = [n for n in dist if test(n)]
+            if not reached:
+                continue
+            best = min(reached, key=lambda n: (dist[n], a.order[n]))
+            if dist[best] <= limit:
+                continue
+            path = algorithms.path_to(parents, best)
+            costs = [
+                f"`{a.name(n, journey)}` {_fmt(node_hurdles(a, n))}"
+                for n in path
+                if node_hurdles(a, n) > 0
+            ]
+            yield Hit(
+                path[0],
+                f"the easiest way to {goal} costs {_fmt(dist[best])} hurdles (more than "
+                f"{_fmt(limit)}); on the way: {', '.join(costs)}",
+                nodes=tuple(path),
+                path=tuple(path),
+            )
+
+
+TOO_MANY_HURDLES = Rule(
+    id="JM301",
+    name="too-many-hurdles",
+    severity=Severity.MEDIUM,
+    summary="The easiest path to a person or to a resolution costs too many hurdles.",
+    what=(
+        "Weighs every path from the journey's entries by its hurdles (menus, questions, "
+        "queues, transfers, channel switches, sales messages, retries; see the README for "
+        "the weights) and reports when even the easiest path to a person, or to a resolved "
+        "end, costs more than `max_hurdles` (default 6). Reported at the entry."
+    ),
+    why=(
+        "Each hurdle loses some customers. When even the best-informed customer has to "
+        "clear this many, the others give up before they are served."
+    ),
+    example="greeting → language menu → main menu → account number → PIN → sub-menu → queue",
+    fix=(
+        "Shorten the easiest path: route by what you already know (the number they call "
+        "from), ask for each piece of information once, and offer a person earlier."
+    ),
+    check=_too_many_hurdles,
+)
+
+
+def _deep_menu(a: Analysis) -> Iterator[Hit]:
+    for journey, entries in _journeys(a).items():
+        counts, parents = algorithms.fewest_marked(a.graph, entries, lambda n: a.type(n) == "menu")
+        people = [n for n in counts if a.is_person(n)]
+        if not people:
+            continue
+        best = min(people, key=lambda n: (counts[n], a.order[n]))
+        limit = a.settings(entries[0]).max_menu_depth
+        if counts[best] <= limit:
+            continue
+        path = algorithms.path_to(parents, best)
+        menus = [n for n in path if a.type(n) == "menu"]
+        yield Hit(
+            menus[0],
+            f"a customer passes at least {counts[best]} menus before anyone can answer "
+            f"(more than {limit}): {' → '.join(a.name(n, journey) for n in menus)}",
+            nodes=tuple(menus),
+            path=tuple(path),
+        )
+
+
+DEEP_MENU = Rule(
+    id="JM302",
+    name="deep-menu",
+    severity=Severity.MEDIUM,
+    summary="Too many menus before a person can be reached.",
+    what=(
+        "Counts the menus on the path to a queue or an agent that passes the fewest of "
+        "them, and reports when that is more than `max_menu_depth` (default 3), at the "
+        "first menu of that path."
+    ),
+    why=(
+        "Every menu level is a guess for the customer and a chance to pick wrong. Deep "
+        "trees are where callers start pressing 0 repeatedly or hang up."
+    ),
+    example="main menu → accounts → cards → lost or stolen → queue (4 menus)",
+    fix="Flatten the tree, or offer a person ('press 0') on the upper menus.",
+    check=_deep_menu,
+)
+
+_NOT_CHOICES = frozenset({"0", "*", "#"})
+
+
+def _wide_menu(a: Analysis) -> Iterator[Hit]:
+    for node in a.graph:
+        if a.type(node) != "menu":
+            continue
+        choices = [k for k in a.step(node).options if k not in _NOT_CHOICES]
+        limit = a.settings(node).max_menu_options
+        if len(choices) > limit:
+            yield Hit(
+                node,
+                f"menu `{a.name(node)}` offers {len(choices)} choices (more than {limit}); "
+                "customers cannot hold them all in mind",
+                nodes=(node,),
+                at=("nodes", a.name(node), "options"),
+            )
+
+
+WIDE_MENU = Rule(
+    id="JM303",
+    name="wide-menu",
+    severity=Severity.LOW,
+    summary="A menu with too many choices.",
+    what=(
+        "Counts a menu's options, not counting `0`, `*` and `#`, and reports more than "
+        "`max_menu_options` (default 5)."
+    ),
+    why=(
+        "Listeners remember three to five spoken options. By option seven they have "
+        "forgotten option two and wait for the menu to repeat."
+    ),
+    example="options: {'1': a, '2': b, '3': c, '4': d, '5': e, '6': f, '7': g}",
+    fix="Group the choices under fewer headings, or put the most used first and fewer in all.",
+    check=_wide_menu,
+)
+
+
+def _repeated_info(a: Analysis) -> Iterator[Hit]:
+    collectors: dict[str, list[str]] = {}
+    for node in a.graph:
+        for item in getattr(a.step(node), "collects", ()):
+            collectors.setdefault(item, []).append(node)
+    repeats: dict[str, list[tuple[str, str]]] = {}
+    for item, sources in collectors.items():
+        if len(sources) < 2:
+            continue
+        asked = set(sources)
+        origins: dict[str, list[str]] = {}
+        queue: deque[tuple[str, str]] = deque(
+            (succ, s) for s in sources for succ in a.graph.successors(s)
+        )
+        while queue:
+            node, origin = queue.popleft()
+            seen = origins.setdefault(node, [])
+            if origin in seen or len(seen) >= 2:
+                continue
+            seen.append(origin)
+            for succ in a.graph.successors(node):
+                queue.append((succ, origin))
+        for node in sources:
+            first = next((o for o in origins.get(node, []) if o != node and o in asked), None)
+            if first is not None and (first in a.reach):
+                repeats.setdefault(node, []).append((item, first))
+    for node in a.sorted(repeats):
+        journey = a.journey_of(node)
+        parts = []
+        lost = []
+        involved = [node]
+        routes = []
+        shown: tuple[str, ...] = ()
+        for item, first in repeats[node]:
+            witness = algorithms.shortest_path(a.graph, first, node) or [first, node]
+            if not shown:
+                shown = (*a.path(first), *witness[1:])
+            parts.append(f"`{item}` (first asked at `{a.name(first, journey)}`)")
+            involved.append(first)
+            for u, v in itertools.pairwise(witness):
+                for _, t, d in a.graph.out_edges(u, data=True):
+                    if t == v and d["kind"] == "transfer" and d["context"] != "warm":
+                        lost.append(f"`{a.name(u, journey)}` → `{a.name(v, journey)}`")
+                        routes.append((u, v, "transfer", d["choice"]))
+                        break
+        note = ""
+        if lost:
+            note = f"; a cold transfer on the way ({', '.join(dict.fromkeys(lost))}) lost it"
+        yield Hit(
+            node,
+            f"`{a.name(node)}` asks again for {', '.join(parts)}{note}",
+            nodes=tuple(dict.fromkeys(involved)),
+            path=shown,
+            routes=tuple(routes),
+        )
+
+
+REPEATED_INFO = Rule(
+    id="JM304",
+    name="repeated-info",
+    severity=Severity.MEDIUM,
+    summary="A customer is asked for the same information twice on some path.",
+    what=(
+        "Finds steps whose `collects` names an item that an earlier step on some path "
+        "already asked for, says where it was first asked, and whether a cold transfer on "
+        "the way lost it. One finding per step, listing every repeated item."
+    ),
+    why=(
+        "Being asked again for an account number one just keyed in is the most quoted "
+        "complaint about phone service. It tells customers that nobody listened."
+    ),
+    example=(
+        "verify: {type: input, collects: [account_number], next: queue}\n"
+        "agent:  {type: agent, collects: [account_number]}   # asks again"
+    ),
+    fix=(
+        "Pass what was collected along with the customer (screen pop, warm transfer, "
+        "shared tool) and remove the repeated question, or confirm instead of asking."
+    ),
+    check=_repeated_info,
+)
+
+
+def _queue_no_wait_estimate(a: Analysis) -> Iterator[Hit]:
+    for node in a.graph:
+        if a.type(node) == "queue" and not a.step(node).wait_estimate:
+            yield Hit(
+                node,
+                f"queue `{a.name(node)}` does not tell customers how long they will wait",
+                nodes=(node,),
+            )
+
+
+QUEUE_NO_WAIT_ESTIMATE = Rule(
+    id="JM305",
+    name="queue-no-wait-estimate",
+    severity=Severity.LOW,
+    summary="A queue that does not say how long the wait is.",
+    what="Finds queues without `wait_estimate: true`.",
+    why=(
+        "An unknown wait feels longer than a known one, and customers cannot decide whether "
+        "to hold, call back later or try another way."
+    ),
+    example="billing_queue: {type: queue, next: billing_agent}",
+    fix="Announce the expected wait (`wait_estimate: true`) and update it while they hold.",
+    check=_queue_no_wait_estimate,
+)
+
+
+def _queue_no_callback(a: Analysis) -> Iterator[Hit]:
+    for node in a.graph:
+        if a.type(node) == "queue" and not a.step(node).callback:
+            yield Hit(
+                node,
+                f"queue `{a.name(node)}` does not offer to call the customer back",
+                nodes=(node,),
+            )
+
+
+QUEUE_NO_CALLBACK = Rule(
+    id="JM306",
+    name="queue-no-callback",
+    severity=Severity.LOW,
+    summary="A queue that does not offer a call back.",
+    what="Finds queues without `callback: true`.",
+    why=(
+        "Holding ties the customer to the phone. A call-back keeps their place without "
+        "keeping them, and cuts abandoned calls."
+    ),
+    example="billing_queue: {type: queue, next: billing_agent}",
+    fix="Offer a call-back that keeps the customer's place (`callback: true`).",
+    check=_queue_no_callback,
+)
+
+
+def _promo_before_service(a: Analysis) -> Iterator[Hit]:
+    key = "before-agent"
+    if key not in a.memo:
+        a.memo[key] = algorithms.bfs_tree(a.graph, a.entries, expand=lambda n: a.type(n) != "agent")
+    before = a.memo[key]
+    for node in a.graph:
+        step = a.step(node)
+        if "promo" not in step.tags or a.type(node) == "agent":
+            continue
+        if node in before and node in a.reaches_person:
+            where = "while they wait" if a.type(node) == "queue" else "before they are served"
+            yield Hit(
+                node,
+                f"`{a.name(node)}` plays a sales message to customers {where}",
+                nodes=(node,),
+            )
+
+
+PROMO_BEFORE_SERVICE = Rule(
+    id="JM307",
+    name="promo-before-service",
+    severity=Severity.LOW,
+    summary="A sales message on the way to being served.",
+    what=(
+        "Finds steps tagged `promo` that customers pass before they reach an agent "
+        "(including queues that play promotions while customers hold)."
+    ),
+    why=(
+        "A customer with a problem hears an advert as the company's priorities: selling "
+        "first, helping later. It also lengthens every call."
+    ),
+    example="hold_queue: {type: queue, tags: [promo], next: agent}",
+    fix="Move offers to after the problem is solved, or drop them from service lines.",
+    check=_promo_before_service,
+)
+
+
+def _spoken_seconds(text: str, words_per_minute: float) -> float:
+    return len(text.split()) * 60.0 / words_per_minute
+
+
+def _is_voice(a: Analysis, node: str) -> bool:
+    return bool(a.data(node)["channel"] in VOICE_CHANNELS)
+
+
+def _long_prompt(a: Analysis) -> Iterator[Hit]:
+    reported: set[str] = set()
+    for journey, entries in _journeys(a).items():
+        settings = a.settings(entries[0])
+        for entry in entries:
+            total = 0.0
+            chain: list[str] = []
+            node: str | None = entry
+            while node is not None and node not in chain and a.type(node) == "message":
+                chain.append(node)
+                step = a.step(node)
+                if _is_voice(a, node) and step.say and step.say != DYNAMIC_PROMPT:
+                    total += (
+                        step.seconds
+                        if step.seconds is not None
+                        else _spoken_seconds(step.say, settings.words_per_minute)
+                    )
+                node = next((t for t, d in a.out_routes(node) if d["kind"] == "next"), None)
+            if node is None or a.type(node) not in ("menu", "input"):
+                continue
+            if total > settings.max_greeting_seconds:
+                reported.update(chain)
+                yield Hit(
+                    entry,
+                    f"customers listen to about {total:.0f} s of announcements "
+                    f"({quote([a.name(n, journey) for n in chain])}) before their first choice "
+                    f"(more than {_fmt(settings.max_greeting_seconds)} s)",
+                    nodes=tuple(chain),
+                )
+    for node in a.graph:
+        step = a.step(node)
+        if node in reported or not step.say or step.say == DYNAMIC_PROMPT:
+            continue
+        if not _is_voice(a, node):
+            continue
+        settings = a.settings(node)
+        seconds = _spoken_seconds(step.say, settings.words_per_minute)
+        if seconds > settings.max_prompt_seconds:
+            yield Hit(
+                node,
+                f"the prompt of `{a.name(node)}` takes about {seconds:.0f} s to say "
+                f"({len(step.say.split())} words; more than "
+                f"{_fmt(settings.max_prompt_seconds)} s)",
+                nodes=(node,),
+                at=("nodes", a.name(node), "say"),
+            )
+
+
+LONG_PROMPT = Rule(
+    id="JM308",
+    name="long-prompt",
+    severity=Severity.LOW,
+    summary="A spoken prompt, or the greeting before the first choice, that is too long.",
+    what=(
+        "On the phone, estimates each prompt's length at `words_per_minute` (default 150) "
+        "and reports prompts longer than `max_prompt_seconds` (default 20 s), and "
+        "announcements before the first menu or question that add up to more than "
+        "`max_greeting_seconds` (default 8 s; a step's own `seconds` is used when given). "
+        "Prompts filled in at run time, `(dynamic prompt)`, are never judged."
+    ),
+    why=(
+        "Callers cannot skim speech. Long prompts bury the choice they need, and a long "
+        "greeting before anything can be pressed makes every call longer."
+    ),
+    example=(
+        "greeting:\n  type: message\n  say: Thank you for calling ... (60 words of "
+        "legal notice and offers)\n  next: main_menu"
+    ),
+    fix="Cut the prompt to what the customer needs to act; move notices to the website.",
+    check=_long_prompt,
+)
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,5}\b")
+
+
+def _jargon(a: Analysis) -> Iterator[Hit]:
+    journeys = a.graph.graph["journeys"]
+    known_cache: dict[str, set[str]] = {}
+    for node in a.graph:
+        step = a.step(node)
+        say = step.say
+        if not say or say == DYNAMIC_PROMPT:
+            continue
+        settings = a.settings(node)
+        journey = a.journey_of(node)
+        if journey not in known_cache:
+            j = journeys[journey].journey
+            names = " ".join(filter(None, (j.title, j.description, j.journey)))
+            names += " " + " ".join(t.name or "" for t in j.teams.values())
+            known_cache[journey] = {w for w in re.findall(r"[A-Za-z0-9&]+", names)}
+        known = known_cache[journey] | set(COMMON_ACRONYMS) | set(settings.known_terms)
+        found: list[str] = []
+        for term in (*DEFAULT_JARGON, *settings.jargon):
+            if term in settings.known_terms:
+                continue
+            flags = 0 if term.isupper() else re.IGNORECASE
+            if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", say, flags):
+                found.append(term)
+        for match in _ACRONYM.finditer(say):
+            word = match.group(0)
+            if word in known or word in found or sum(c.isalpha() for c in word) < 2:
+                continue
+            if say[match.end() : match.end() + 2] == " (" or say[: match.start()].endswith("("):
+                continue  # explained where it is used: "ACH (automatic clearing house)"
+            found.append(word)
+        if found:
+            yield Hit(
+                node,
+                f"the prompt of `{a.name(node)}` uses {quote(found)}, which customers may "
+                "not understand",
+                nodes=(node,),
+                at=("nodes", a.name(node), "say"),
+            )
+
+
+JARGON = Rule(
+    id="JM309",
+    name="jargon",
+    severity=Severity.LOW,
+    summary="A prompt that uses internal jargon or an unexplained acronym.",
+    what=(
+        "Looks in every prompt for a built-in list of contact-centre jargon (`journeymap "
+        "explain jargon` does not list it all; see the README), for terms added with the "
+        "`jargon` setting, and for acronyms in capitals that are not common (PIN, ATM, ...), "
+        "not in the journey's title or team names, not in `known_terms`, and not explained "
+        "in brackets right after."
+    ),
+    why=(
+        "Customers do not know what the company calls things inside. A prompt they do "
+        "not understand leads to a wrong choice, and a wrong choice to a transfer."
+    ),
+    example="say: For KYC refresh or AML queries press 3.",
+    fix="Say it in the customer's words ('to confirm your identity, press 3').",
+    check=_jargon,
+)
