@@ -9,14 +9,22 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from . import __version__
+from .audit import audit as run_audit
+from .audit import select_rules
+from .config import Settings, find_config, load_config
+from .findings import Severity
 from .loader import load_paths
 from .model import ID_PATTERN, journey_json_schema
+from .output import OutputError, write_atomic
+from .reporters import Format, Options, render
+from .rules import FAMILIES, RULES, get_rule
 from .source import Limits
 from .starter import starter_journey
 
@@ -139,6 +147,153 @@ def init(
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(starter_journey(name))
     typer.echo(f"wrote {target}")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_INPUT)
+
+
+def _settings(
+    config: Path | None,
+    select: list[str],
+    ignore: list[str],
+    fail_on: Severity | None,
+) -> Settings:
+    path = config or find_config(Path.cwd())
+    settings = Settings()
+    if path is not None:
+        if not path.is_file():
+            raise _fail(f"settings file {path} does not exist")
+        loaded, problems = load_config(path)
+        if loaded is None:
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(EXIT_INPUT)
+        settings = loaded
+    layer: dict[str, object] = {}
+    if select:
+        layer["select"] = select
+    if ignore:
+        layer["ignore"] = ignore
+    if fail_on is not None:
+        layer["fail_on"] = fail_on.value
+    settings = settings.merged(layer)
+    try:
+        select_rules(settings.select, settings.ignore)
+    except KeyError as exc:
+        raise _fail(f"{exc.args[0]}; see `journeymap rules`") from None
+    return settings
+
+
+@app.command()
+def audit(
+    paths: PathsArg,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = Format.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file (default: stdout)."),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a finding at or above this severity exists [default: high].",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules (ids or names, comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not run these rules (ids or names, comma-separated)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (.journeymap.yaml or pyproject.toml); default: the one here.",
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show how to fix each finding.")
+    ] = False,
+    color: Annotated[
+        bool | None,
+        typer.Option("--color/--no-color", help="Colour the text report [default: on a terminal]."),
+    ] = None,
+    max_file_size: MaxFileSize = 32.0,
+) -> None:
+    """Audit journeys for friction: loops, dead ends, hurdles and silos.
+
+    Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 a file
+    could not be loaded, or a usage error.
+    """
+    settings = _settings(config, _split(select), _split(ignore), fail_on)
+    result = run_audit(paths, settings, _limits(max_file_size))
+    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    report = render(result, fmt, Options(color=use_color, verbose=verbose))
+    if output is None:
+        typer.echo(report, nl=False)
+    else:
+        inputs = [j.file for j in result.journeys] + [p.file for p in result.problems]
+        try:
+            write_atomic(output, report, inputs)
+        except OutputError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"wrote {output}", err=True)
+    if result.problems:
+        raise typer.Exit(EXIT_INPUT)
+    threshold = settings.fail_severity
+    if any(f.severity.at_least(threshold) for f in result.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: id, name, default severity and what it finds."""
+    family = ""
+    for rule in RULES:
+        if rule.family != family:
+            family = rule.family
+            typer.echo(f"{family.capitalize()}:")
+        typer.echo(f"  {rule.id}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule id (JM101) or name (endless-loop).")],
+) -> None:
+    """Print a rule's docs: what it finds, why it matters, an example, how to fix it."""
+    found = get_rule(rule)
+    if found is None:
+        from .loader import suggest
+        from .rules import BY_KEY
+
+        raise _fail(f"unknown rule `{rule}`{suggest(rule, BY_KEY)}; see `journeymap rules`")
+    sections = (
+        ("What it finds", found.what),
+        ("Why it matters", found.why),
+        ("Example", found.example),
+        ("How to fix it", found.fix),
+    )
+    typer.echo(f"{found.id} {found.name} ({found.severity.value}, {FAMILIES[found.id[2]]})")
+    typer.echo(found.summary)
+    for heading, body in sections:
+        typer.echo(f"\n{heading}:")
+        if heading == "Example":
+            typer.echo(textwrap.indent(body, "    "))
+        else:
+            typer.echo(textwrap.fill(body, 88, initial_indent="    ", subsequent_indent="    "))
 
 
 def main() -> None:

@@ -1,0 +1,46 @@
+"""Output formats: each turns an :class:`~journeymap.findings.AuditResult` into text.
+
+Reporters never analyse: they only read the result. Each format is one small
+module with a ``format(result, options) -> str`` function, registered in
+:data:`FORMATTERS` under its :class:`Format`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..findings import AuditResult
+from . import json_report, text
+
+
+class Format(StrEnum):
+    """The output formats of ``journeymap audit --format``."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a report should look (not what it says)."""
+
+    color: bool = False
+    verbose: bool = False
+
+
+Formatter = Callable[[AuditResult, Options], str]
+
+FORMATTERS: dict[Format, Formatter] = {
+    Format.TEXT: lambda result, options: text.format(result, options.color, options.verbose),
+    Format.JSON: lambda result, options: json_report.format(result),
+}
+
+
+def render(result: AuditResult, fmt: Format, options: Options | None = None) -> str:
+    """The report of ``result`` in format ``fmt``."""
+    return FORMATTERS[fmt](result, options or Options())
+
+
+__all__ = ["FORMATTERS", "Format", "Options", "render"]

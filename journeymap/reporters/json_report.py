@@ -1,0 +1,112 @@
+"""The JSON document: versioned, stable key order, byte-identical for the same input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..findings import RESULT_VERSION, AuditResult, Finding, JourneyAudit, Severity
+from ..rules import get_rule
+
+
+def finding_data(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity.value,
+        "message": f.message,
+        "journey": f.journey,
+        "node": f.node,
+        "nodes": list(f.nodes),
+        "path": list(f.path),
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+        "routes": [
+            {"from": r.source, "to": r.target, "kind": r.kind, "choice": r.choice} for r in f.routes
+        ],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def journey_data(j: JourneyAudit) -> dict[str, Any]:
+    m = j.metrics
+    return {
+        "journey": j.journey,
+        "title": j.title,
+        "file": j.file,
+        "metrics": {
+            "steps": m.steps,
+            "routes": m.routes,
+            "teams": m.teams,
+            "menus": m.menus,
+            "queues": m.queues,
+            "agents": m.agents,
+            "hurdles_to_person": m.hurdles_to_person,
+            "path_to_person": list(m.path_to_person),
+            "hurdles_to_resolution": m.hurdles_to_resolution,
+            "path_to_resolution": list(m.path_to_resolution),
+            "menus_before_person": m.menus_before_person,
+            "max_handoffs_to_resolution": m.max_handoffs_to_resolution,
+            "handoffs_unbounded": m.handoffs_unbounded,
+            "friction_score": m.friction_score,
+            "step_hurdles": m.step_hurdles,
+        },
+        "findings": [finding_data(f) for f in j.findings],
+        "silenced": [
+            {
+                "rule": s.finding.rule,
+                "name": s.finding.name,
+                "node": s.finding.node,
+                "line": s.finding.line,
+                "where": s.where,
+                "reason": s.reason,
+            }
+            for s in j.silenced
+        ],
+    }
+
+
+def document(result: AuditResult) -> dict[str, Any]:
+    """The JSON document of ``result`` as plain data."""
+    used = sorted({f.rule for f in result.findings})
+    rules = {}
+    for rule_id in used:
+        rule = get_rule(rule_id)
+        assert rule is not None
+        rules[rule_id] = {
+            "name": rule.name,
+            "severity": rule.severity.value,
+            "summary": rule.summary,
+            "why": rule.why,
+            "fix": rule.fix,
+        }
+    return {
+        "version": RESULT_VERSION,
+        "tool": {"name": "journeymap", "version": __version__},
+        "summary": {
+            "journeys": len(result.journeys),
+            "findings": len(result.findings),
+            "by_severity": {s.value: result.count(s) for s in Severity},
+            "silenced": sum(len(j.silenced) for j in result.journeys),
+            "problems": len(result.problems),
+        },
+        "journeys": [journey_data(j) for j in result.journeys],
+        "problems": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+                "kind": p.kind,
+            }
+            for p in result.problems
+        ],
+        "rules": rules,
+    }
+
+
+def format(result: AuditResult) -> str:
+    """The JSON document of ``result``, indented, ending in a newline."""
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
