@@ -131,6 +131,14 @@ class Analysis:
     # -- shared facts ---------------------------------------------------------------
 
     @cached_property
+    def normal_graph(self) -> Any:
+        """A view of the graph with only the normal routes (no error or retry routes)."""
+        return nx.subgraph_view(
+            self.graph,
+            filter_edge=lambda u, v, k: self.graph.edges[u, v, k]["kind"] in NORMAL_KINDS,
+        )
+
+    @cached_property
     def reach(self) -> dict[str, str | None]:
         """Every step an entry reaches, with its parent on a shortest path."""
         return algorithms.bfs_tree(self.graph, self.entries)

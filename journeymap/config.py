@@ -65,6 +65,7 @@ COMMON_ACRONYMS = (
     "UK",
     "US",
     "USA",
+    "ZIP",
 )
 """Acronyms customers know; never reported as jargon."""
 

@@ -219,11 +219,10 @@ class _FileChecker:
             parent = _model_at(model, rel[:-1])
             valid = list(parent.model_fields) if parent else []
             key = str(loc[-1])
-            self.add(
-                self.source.key(loc),
-                f"{where}unknown key `{key}`{suggest(key, valid)}",
-                "unknown-key",
-            )
+            hint = suggest(key, valid)
+            if not hint and " " in key.strip():
+                hint = " (inside `{...}` a `,` starts a new key: put text with commas in quotes)"
+            self.add(self.source.key(loc), f"{where}unknown key `{key}`{hint}", "unknown-key")
             return
         if kind == "missing":
             self.add(

@@ -7,8 +7,10 @@ set by :class:`journeymap.model.Weights` (defaults in brackets):
   with no ``collects`` counts one item); a sales message, a step tagged
   ``promo`` (1);
 * a queue (1), plus 0.5 without a wait estimate and 0.5 without a call-back;
-* a transfer (1), plus 1 when it is cold; a retry, taking a ``no_input`` or
-  ``no_match`` route (1);
+* a transfer (1), plus 1 when it is cold;
+* a retry (1) for each ``no_input``, ``no_match``, ``on_error`` or
+  ``on_timeout`` route taken, and ``max_retries`` retries (at least 1) for an
+  ``on_fail`` route;
 * a channel switch (1): a ``redirect``, or a route to a step on another channel.
 
 The *easiest path* to a person (a queue or an agent) or to a resolution (an
@@ -39,6 +41,9 @@ SEVERITY_POINTS = {
 }
 NO_PERSON_POINTS = 30
 HURDLE_POINTS = 3
+RETRY_KINDS = frozenset({"no_input", "no_match", "on_error", "on_timeout"})
+"""Routes that cost one retry: the customer met a failure (silence, a wrong key,
+a system error, a queue time-out)."""
 HANDOFF_CAP = 9
 """Handoff counts are followed up to this many; more shows as this number."""
 
@@ -76,7 +81,10 @@ def route_hurdles(a: Analysis, source: str, target: str, data: dict[str, Any]) -
         cost += weights.transfer
         if data["context"] != "warm":
             cost += weights.cold_transfer
-    elif data["kind"] in ("no_input", "no_match"):
+    elif data["kind"] == "on_fail":
+        tries = a.step(source).max_retries
+        cost += weights.retry * max(1, tries if tries is not None else 1)
+    elif data["kind"] in RETRY_KINDS:
         cost += weights.retry
     if a.type(target) != "redirect" and a.data(source)["channel"] != a.data(target)["channel"]:
         cost += weights.channel_switch
@@ -103,6 +111,12 @@ def _best(
         return None, ()
     best = min(reached, key=lambda t: dist[t])
     return dist[best], tuple(algorithms.path_to(parents, best))
+
+
+def menu_depths(a: Analysis, entries: list[str]) -> tuple[dict[str, int], dict[str, str | None]]:
+    """The fewest menus on a path from ``entries`` to each step, by normal routes
+    (``next``, options, branches, transfers: a customer does not navigate by failing)."""
+    return algorithms.fewest_marked(a.normal_graph, entries, lambda n: a.type(n) == "menu")
 
 
 def max_handoffs(
@@ -157,7 +171,7 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
     resolved = [n for n in dist if a.is_resolved_end(n)]
     to_person, person_path = _best(dist, parents, people)
     to_resolution, resolution_path = _best(dist, parents, resolved)
-    menus, _ = algorithms.fewest_marked(a.graph, entries, lambda n: a.type(n) == "menu")
+    menus, _ = menu_depths(a, entries)
     menu_counts = [menus[n] for n in people if n in menus]
     handoffs, _ = max_handoffs(a, entries)
     loaded = a.graph.graph["journeys"][journey]

@@ -30,17 +30,15 @@ def _figures(audit: JourneyAudit) -> str:
     if m.hurdles_to_person is None:
         person = "no person reachable"
     else:
-        person = (
-            f"to a person {_hurdles(m.hurdles_to_person)}"
-            f" ({plural(m.menus_before_person or 0, 'menu')})"
-        )
-    resolution = (
-        "no resolution reachable"
-        if m.hurdles_to_resolution is None
-        else f"to a resolution {_hurdles(m.hurdles_to_resolution)}"
-    )
+        person = f"easiest way to a person {_hurdles(m.hurdles_to_person)}"
+        if m.menus_before_person is not None:
+            person += f" ({plural(m.menus_before_person, 'menu')})"
+    if m.hurdles_to_resolution is None:
+        resolution = "no resolution reachable"
+    else:
+        resolution = f"to a resolution {_hurdles(m.hurdles_to_resolution)}"
     return (
-        f"{plural(m.steps, 'step')} · easiest way {person}, {resolution} · "
+        f"{plural(m.steps, 'step')} · {person} · {resolution} · "
         f"most handoffs {handoffs_text(m)} · friction {m.friction_score}/100"
     )
 

@@ -120,11 +120,8 @@ def _no_zero_out(a: Analysis) -> Iterator[Hit]:
     menus = [n for n in a.graph if a.type(n) == "menu"]
     if not menus:
         return
-    normal = nx.subgraph_view(
-        a.graph, filter_edge=lambda u, v, k: a.graph.edges[u, v, k]["kind"] in NORMAL_KINDS
-    )
     direct = algorithms.can_reach(
-        normal,
+        a.normal_graph,
         [n for n in a.graph if a.is_person(n)],
         through=lambda n: a.type(n) != "menu",
     )
@@ -132,7 +129,12 @@ def _no_zero_out(a: Analysis) -> Iterator[Hit]:
         options = [(t, d) for t, d in a.out_routes(node) if d["kind"] == "option"]
         if any(t in direct and a.type(t) != "menu" for t, _ in options):
             continue
-        if options:
+        if len(options) == 1:
+            message = (
+                f"the only option of menu `{a.name(node)}` does not lead to a person "
+                "without another menu first"
+            )
+        elif options:
             message = (
                 f"none of the {len(options)} options of menu `{a.name(node)}` leads to a person "
                 "without another menu first"

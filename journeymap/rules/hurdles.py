@@ -11,7 +11,7 @@ from .. import algorithms
 from ..analysis import Analysis, Hit
 from ..config import COMMON_ACRONYMS, DEFAULT_JARGON
 from ..findings import Severity
-from ..metrics import easiest_paths, node_hurdles
+from ..metrics import easiest_paths, menu_depths, node_hurdles
 from .base import Rule, quote
 
 DYNAMIC_PROMPT = "(dynamic prompt)"
@@ -85,7 +85,7 @@ TOO_MANY_HURDLES = Rule(
 
 def _deep_menu(a: Analysis) -> Iterator[Hit]:
     for journey, entries in _journeys(a).items():
-        counts, parents = algorithms.fewest_marked(a.graph, entries, lambda n: a.type(n) == "menu")
+        counts, parents = menu_depths(a, entries)
         people = [n for n in counts if a.is_person(n)]
         if not people:
             continue
@@ -194,13 +194,15 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
         involved = [node]
         routes = []
         shown: tuple[str, ...] = ()
-        for item, first in repeats[node]:
-            witness = algorithms.shortest_path(a.graph, first, node) or [first, node]
+        for item, before in repeats[node]:
+            witness = algorithms.shortest_path(a.graph, before, node) or [before, node]
+            full = (*a.path(before), *witness[1:])
             if not shown:
-                shown = (*a.path(first), *witness[1:])
+                shown = full
+            first = next(n for n in full if item in getattr(a.step(n), "collects", ()))
             parts.append(f"`{item}` (first asked at `{a.name(first, journey)}`)")
             involved.append(first)
-            for u, v in itertools.pairwise(witness):
+            for u, v in itertools.pairwise(full[full.index(first) :]):
                 for _, t, d in a.graph.out_edges(u, data=True):
                     if t == v and d["kind"] == "transfer" and d["context"] != "warm":
                         lost.append(f"`{a.name(u, journey)}` → `{a.name(v, journey)}`")

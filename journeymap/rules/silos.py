@@ -151,19 +151,18 @@ def _too_many_handoffs(a: Analysis) -> Iterator[Hit]:
         if len(set(path)) < len(path) and any(a.component[n] in a.transfer_cycles for n in path):
             continue  # only by going round a transfer loop, which transfer-loop reports
         changes = 0
-        team: str | None = None
+        team = a.people_team(path[0])
+        teams: list[str] = [team] if team is not None else []
         at = path[0]
-        teams: list[str] = []
         for previous, node in itertools.pairwise(path):
             succ_team = a.people_team(node)
-            if succ_team is None:
+            if succ_team is None or succ_team == team:
                 continue
-            if team is not None and succ_team != team:
+            if team is not None:
                 changes += 1
                 if changes == limit + 1:
                     at = previous
-            if not teams or teams[-1] != succ_team:
-                teams.append(succ_team)
+            teams.append(succ_team)
             team = succ_team
         yield Hit(
             at,
@@ -220,8 +219,8 @@ def _siloed_team(a: Analysis) -> Iterator[Hit]:
         names = sorted(info[o][0] for o in others)
         yield Hit(
             node,
-            f"team {name} passes customers to and from {quote(names)} but shares no tool and "
-            "no target with any of them",
+            f"team {name} exchanges customers with {quote(names)} but shares no tool and no "
+            "target with any of them",
             nodes=(node,),
             path=(),
             at=("teams", key[1]),
