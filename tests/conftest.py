@@ -30,3 +30,21 @@ def journey_of(text: str, file: str = "j.yaml") -> LoadedJourney:
 @pytest.fixture
 def spec_example() -> str:
     return (ROOT / "tests" / "data" / "spec_example.yaml").read_text(encoding="utf-8")
+
+
+def audit_text(text: str, *others: str, file: str = "j.yaml") -> list[tuple[str, str]]:
+    """(rule name, step) of every finding of a journey given as YAML text.
+
+    ``others`` are more journeys (YAML text) loaded in the same run.
+    """
+    from journeymap.audit import audit_journeys
+
+    journeys = [journey_of(text, file)]
+    journeys += [journey_of(o, f"other{i}.yaml") for i, o in enumerate(others)]
+    result = audit_journeys(journeys)
+    return [(f.name, f.node) for f in result.journeys[0].findings]
+
+
+def findings_named(text: str, name: str, *others: str) -> list[str]:
+    """The steps at which rule ``name`` reports, for a journey given as YAML text."""
+    return [node for rule, node in audit_text(text, *others) if rule == name]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from .. import algorithms
-from ..analysis import NORMAL_KINDS, Analysis, Hit
+from ..analysis import Analysis, Hit
 from ..findings import Severity
 from ..model import RECOVERY_KINDS
 from .base import Rule, quote
@@ -298,10 +298,14 @@ def _channel_push(a: Analysis) -> Iterator[Hit]:
     person = a.reaches_person
 
     def offers_person(pred: str, push: str) -> bool:
-        if a.is_person(pred):
+        """Whether customers arriving from ``pred`` talked to someone, or chose the
+        push over a person (another option of the same menu leads to one)."""
+        if a.type(pred) == "agent":
             return True
+        if a.type(pred) != "menu":
+            return False
         return any(
-            t != push and t in person and d["kind"] in NORMAL_KINDS for t, d in a.out_routes(pred)
+            t != push and t in person and d["kind"] == "option" for t, d in a.out_routes(pred)
         )
 
     for node in a.graph:
@@ -325,8 +329,10 @@ CHANNEL_PUSH = Rule(
     severity=Severity.MEDIUM,
     summary="A redirect that ends the conversation by sending the customer elsewhere.",
     what=(
-        "Finds `redirect` steps without a `next` (the conversation ends there) where the "
-        "step before did not offer a person as another choice."
+        "Finds `redirect` steps without a `next` (the conversation ends there) that some "
+        "customers reach without having talked to a person and without having been "
+        "offered one: the step before is not an agent, nor a menu with another option "
+        "that leads to a person."
     ),
     why=(
         "'Please visit our website' ends the call but not the problem. Customers who called "

@@ -34,29 +34,31 @@ def _too_many_hurdles(a: Analysis) -> Iterator[Hit]:
     for journey, entries in _journeys(a).items():
         dist, parents = easiest_paths(a, entries)
         limit = a.settings(entries[0]).max_hurdles
-        for goal, test in (
-            ("a person", a.is_person),
-            ("a resolution", a.is_resolved_end),
-        ):
+        over: list[tuple[str, str]] = []
+        for goal, test in (("a person", a.is_person), ("a resolution", a.is_resolved_end)):
             reached = [n for n in dist if test(n)]
-            if not reached:
-                continue
-            best = min(reached, key=lambda n: (dist[n], a.order[n]))
-            if dist[best] <= limit:
-                continue
-            path = algorithms.path_to(parents, best)
-            costs = [
-                f"`{a.name(n, journey)}` {_fmt(node_hurdles(a, n))}"
-                for n in path
-                if node_hurdles(a, n) > 0
-            ]
-            yield Hit(
-                path[0],
-                f"the easiest way to {goal} costs {_fmt(dist[best])} hurdles (more than "
-                f"{_fmt(limit)}); on the way: {', '.join(costs)}",
-                nodes=tuple(path),
-                path=tuple(path),
-            )
+            if reached:
+                best = min(reached, key=lambda n: (dist[n], a.order[n]))
+                if dist[best] > limit:
+                    over.append((goal, best))
+        if not over:
+            continue
+        path = algorithms.path_to(parents, over[0][1])
+        costs = [
+            f"`{a.name(n, journey)}` {_fmt(node_hurdles(a, n))}"
+            for n in path
+            if node_hurdles(a, n) > 0
+        ]
+        figures = f"to {over[0][0]} costs {_fmt(dist[over[0][1]])} hurdles"
+        if len(over) > 1:
+            figures += f" and to {over[1][0]} {_fmt(dist[over[1][1]])}"
+        yield Hit(
+            path[0],
+            f"the easiest way {figures} (more than {_fmt(limit)}); on the way to "
+            f"{over[0][0]}: {', '.join(costs)}",
+            nodes=tuple(path),
+            path=tuple(path),
+        )
 
 
 TOO_MANY_HURDLES = Rule(
@@ -68,7 +70,8 @@ TOO_MANY_HURDLES = Rule(
         "Weighs every path from the journey's entries by its hurdles (menus, questions, "
         "queues, transfers, channel switches, sales messages, retries; see the README for "
         "the weights) and reports when even the easiest path to a person, or to a resolved "
-        "end, costs more than `max_hurdles` (default 6). Reported at the entry."
+        "end, costs more than `max_hurdles` (default 6). Reported once per journey, at the "
+        "entry, with the path that shows it."
     ),
     why=(
         "Each hurdle loses some customers. When even the best-informed customer has to "

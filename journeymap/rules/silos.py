@@ -200,15 +200,20 @@ TOO_MANY_HANDOFFS = Rule(
 def _siloed_team(a: Analysis) -> Iterator[Hit]:
     partners: dict[tuple[str, str], set[tuple[str, str]]] = {}
     info: dict[tuple[str, str], tuple[str, frozenset[str], frozenset[str], str]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for node in a.graph:
+        team = a.people_team(node)
+        if team is not None:
+            first.setdefault((a.journey_of(node), team), node)
     for u, v in a.graph.edges():
         tu, tv = a.people_team(u), a.people_team(v)
         if tu is None or tv is None or tu == tv:
             continue
         ku, kv = (a.journey_of(u), tu), (a.journey_of(v), tv)
-        for key, node in ((ku, u), (kv, v)):
+        for key in (ku, kv):
             if key not in info:
-                _, name, tools, targets = _team_info(a, node)
-                info[key] = (name, tools, targets, node)
+                _, name, tools, targets = _team_info(a, first[key])
+                info[key] = (name, tools, targets, first[key])
         partners.setdefault(ku, set()).add(kv)
         partners.setdefault(kv, set()).add(ku)
     for key in sorted(partners, key=lambda k: a.order[info[k][3]]):
