@@ -9,7 +9,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: audit test setup graphviz lint gallery bench clean
 
 audit: setup graphviz
-	$(BIN)/journeymap validate journeys/
+	$(BIN)/journeymap audit journeys/ --exit-zero
+
+gallery: setup graphviz
+	$(BIN)/python -m journeymap.gallery
 
 test: setup graphviz lint
 	$(BIN)/python -m pytest

@@ -179,11 +179,13 @@ def cheapest_paths(
     order = {n: i for i, n in enumerate(graph.nodes)}
     dist: dict[N, float] = {}
     parents: dict[N, N | None] = {}
-    heap: list[tuple[float, int, N, N | None]] = []
+    heap: list[tuple[float, int, int, N, N | None]] = []
+    pushed = 0
     for source in sources:
-        heapq.heappush(heap, (node_cost(source), order[source], source, None))
+        heapq.heappush(heap, (node_cost(source), order[source], pushed, source, None))
+        pushed += 1
     while heap:
-        cost, _, node, parent = heapq.heappop(heap)
+        cost, _, _, node, parent = heapq.heappop(heap)
         if node in dist:
             continue
         dist[node] = cost
@@ -195,7 +197,10 @@ def cheapest_paths(
                 best[succ] = step
         for succ, step in best.items():
             if succ not in dist:
-                heapq.heappush(heap, (cost + step + node_cost(succ), order[succ], succ, node))
+                heapq.heappush(
+                    heap, (cost + step + node_cost(succ), order[succ], pushed, succ, node)
+                )
+                pushed += 1
     return dist, parents
 
 

@@ -227,6 +227,10 @@ def audit(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show how to fix each finding.")
     ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option("--exit-zero", help="Exit 0 even when there are findings (not input errors)."),
+    ] = False,
     color: Annotated[
         bool | None,
         typer.Option("--color/--no-color", help="Colour the text report [default: on a terminal]."),
@@ -254,7 +258,7 @@ def audit(
     if result.problems:
         raise typer.Exit(EXIT_INPUT)
     threshold = settings.fail_severity
-    if any(f.severity.at_least(threshold) for f in result.findings):
+    if not exit_zero and any(f.severity.at_least(threshold) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -113,15 +113,16 @@ def _unbounded_retry(a: Analysis) -> Iterator[Hit]:
         if not kinds:
             continue
         what = " and ".join(f"`{k}`" for k in kinds)
+        verb = "asks" if len(kinds) == 1 else "ask"
         name = a.name(node)
         if step.max_retries is None:
             message = (
-                f"{what} at `{name}` ask again with no `max_retries`: a customer who cannot "
-                "answer is asked the same thing forever"
+                f"{what} at `{name}` {verb} again with no `max_retries`: a customer who "
+                "cannot answer is asked the same thing forever"
             )
         else:
             message = (
-                f"{what} at `{name}` ask again up to {step.max_retries} times "
+                f"{what} at `{name}` {verb} again up to {step.max_retries} times "
                 f"(more than {limit}) before the customer is let go"
             )
         yield Hit(node, message, nodes=(node,), routes=tuple(routes))

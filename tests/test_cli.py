@@ -1,0 +1,187 @@
+"""The command line, end to end: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import JOURNEYS, ROOT
+from typer.testing import CliRunner
+
+from journeymap import __version__
+from journeymap.cli import app
+
+runner = CliRunner()
+
+GOOD = "journey: demo\nentry: a\nnodes:\n  a: {type: end}\n"
+RISKY = (
+    "journey: risky\nentry: m\nnodes:\n"
+    "  m: {type: menu, options: {'1': e}, no_input: m}\n"
+    "  e: {type: end}\n"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"journeymap {__version__}\n", "")
+
+
+def test_help_lists_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("validate", "audit", "rules", "explain", "schema", "init"):
+        assert command in out
+
+
+def test_validate_ok_and_bad(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD)
+    assert run("validate", str(good)) == (0, f"{good}: OK (journey `demo`, 1 steps)\n", "")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("journey: demo\nentry: a\nnodes:\n  a: {type: end, outcom: resolved}\n")
+    code, out, err = run("validate", str(tmp_path))
+    assert code == 2
+    assert out == (
+        f"{good}: OK (journey `demo`, 1 steps)\n"
+        f"{bad}:4:18: step `a`: unknown key `outcom` (did you mean `outcome`?) [unknown-key]\n"
+    )
+    assert "1 problem(s) in 1 file(s); 1 of 2 file(s) valid" in err
+
+
+def test_validate_samples() -> None:
+    code, out, _ = run("validate", str(JOURNEYS))
+    assert code == 0
+    assert out.count(": OK (journey") == len(list(JOURNEYS.glob("*.yaml")))
+
+
+def test_validate_nothing_found(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path))
+    assert code == 2 and "no journey files" in err
+
+
+def test_audit_exit_codes(tmp_path: Path) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    assert run("audit", str(risky))[0] == 1  # unbounded-retry is high
+    assert run("audit", str(risky), "--fail-on", "critical")[0] == 0
+    assert run("audit", str(risky), "--exit-zero")[0] == 0
+    assert run("audit", str(risky), "--ignore", "unbounded-retry")[0] == 0
+    assert run("audit", str(risky), "--select", "JM101,wide-menu")[0] == 0
+    code, _, err = run("audit", str(risky), "--select", "endless-lop")
+    assert code == 2 and "unknown rule `endless-lop` (did you mean `endless-loop`?)" in err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("journey: [\n")
+    assert run("audit", str(broken))[0] == 2
+
+
+def test_audit_text_output(tmp_path: Path) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    code, out, _ = run("audit", str(risky), "--no-color", "-v")
+    assert code == 1
+    assert f"{risky}:4:3: high     JM102 unbounded-retry: `no_input` at `m` asks" in out
+    assert "    fix:  Set `max_retries`" in out
+    assert out.rstrip().endswith("0 silenced")
+    assert "\033[" not in out
+
+
+def test_audit_json_output_to_file(tmp_path: Path) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    report = tmp_path / "out" / "report.json"
+    code, out, err = run("audit", str(risky), "--format", "json", "--output", str(report))
+    assert code == 1 and out == "" and f"wrote {report}" in err
+    doc = json.loads(report.read_text())
+    assert doc["version"] == 1
+    finding = doc["journeys"][0]["findings"][0]
+    assert {k: finding[k] for k in ("rule", "name", "severity", "node", "line", "column")} == {
+        "rule": "JM102",
+        "name": "unbounded-retry",
+        "severity": "high",
+        "node": "m",
+        "line": 4,
+        "column": 3,
+    }
+    assert set(finding) >= {"message", "nodes", "path", "file"}
+
+
+def test_audit_never_overwrites_an_input(tmp_path: Path) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    code, _, err = run("audit", str(risky), "--output", str(risky))
+    assert code == 2 and "is one of the input journeys" in err
+    assert risky.read_text() == RISKY
+
+
+def test_config_file_and_journey_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".journeymap.yaml").write_text("fail_on: critical\n")
+    assert run("audit", "risky.yaml")[0] == 0
+    (tmp_path / ".journeymap.yaml").write_text("fail_on: hihg\n")
+    code, _, err = run("audit", "risky.yaml")
+    assert code == 2
+    assert ".journeymap.yaml:1:10: `fail_on` cannot be `hihg`" in err
+    (tmp_path / ".journeymap.yaml").unlink()
+    (tmp_path / "pyproject.toml").write_text("[tool.journeymap]\nignore = ['JM102']\n")
+    assert run("audit", "risky.yaml")[0] == 0
+
+
+def test_rules_and_explain() -> None:
+    code, out, _ = run("rules")
+    assert code == 0 and "JM101  endless-loop" in out and "JM404  siloed-team" in out
+    code, out, _ = run("explain", "dead-end")
+    assert code == 0
+    for heading in ("What it finds:", "Why it matters:", "Example:", "How to fix it:"):
+        assert heading in out
+    assert run("explain", "JM201")[1] == out
+    code, _, err = run("explain", "ded-end")
+    assert code == 2 and "did you mean `dead-end`?" in err
+
+
+def test_schema_is_json_schema() -> None:
+    code, out, _ = run("schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "journeymap journey"
+    assert set(schema["required"]) == {"journey", "entry", "nodes"}
+
+
+def test_committed_schema_is_current() -> None:
+    assert (JOURNEYS / "journey.schema.json").read_text() == run("schema")[1]
+
+
+def test_init_writes_a_valid_starter_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "my-line") == (0, "wrote my-line.yaml\n", "")
+    assert run("validate", "my-line.yaml")[0] == 0
+    before = (tmp_path / "my-line.yaml").read_text()
+    code, _, err = run("init", "my-line")
+    assert code == 2 and "exists already" in err
+    assert (tmp_path / "my-line.yaml").read_text() == before
+    code, _, err = run("init", "bad name")
+    assert code == 2 and "is not a journey id" in err
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(b"\x00\x01\x02binary")
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeymap", "validate", str(garbage)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "looks binary" in proc.stdout
