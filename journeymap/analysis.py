@@ -54,55 +54,65 @@ class Analysis:
         self._settings = settings
         self.order: dict[str, int] = {n: i for i, n in enumerate(graph.nodes)}
         self.entries: list[str] = [n for n, d in graph.nodes(data=True) if d["entry"]]
+        # plain dicts of what rules ask most often (networkx views are slow to index)
+        self._data: dict[str, dict[str, Any]] = dict(graph.nodes(data=True))
+        self._type: dict[str, str] = {n: d["type"] for n, d in self._data.items()}
+        self._people: dict[str, str | None] = {n: self._people_team(n) for n in self._data}
         self.memo: dict[Any, Any] = {}
         """Results that rules and metrics share (keyed by what computed them)."""
 
     # -- what each step is --------------------------------------------------------
 
     def data(self, node: str) -> dict[str, Any]:
-        return self.graph.nodes[node]  # type: ignore[no-any-return]
+        return self._data[node]
 
     def step(self, node: str) -> Any:
         """The validated step model of ``node``."""
-        return self.graph.nodes[node]["model"]
+        return self._data[node]["model"]
 
     def type(self, node: str) -> str:
-        return self.graph.nodes[node]["type"]  # type: ignore[no-any-return]
+        return self._type[node]
+
+    def collects(self, node: str) -> list[str]:
+        """What the step asks the customer for (empty for types that ask nothing)."""
+        return self._data[node]["model"].__dict__.get("collects", [])  # type: ignore[no-any-return]
 
     def settings(self, node: str) -> Settings:
         """The settings that apply at ``node`` (its journey's)."""
-        return self._settings[self.graph.nodes[node]["journey"]]
+        return self._settings[self._data[node]["journey"]]
 
     def journey_of(self, node: str) -> str:
-        return self.graph.nodes[node]["journey"]  # type: ignore[no-any-return]
+        return self._data[node]["journey"]  # type: ignore[no-any-return]
 
     def name(self, node: str, journey: str | None = None) -> str:
         """A node's step id, prefixed with its journey when that differs from ``journey``."""
-        data = self.graph.nodes[node]
+        data = self._data[node]
         if journey is None or data["journey"] == journey:
             return data["step"]  # type: ignore[no-any-return]
         return node
 
     def team(self, node: str) -> str | None:
-        return self.graph.nodes[node]["team"]  # type: ignore[no-any-return]
+        return self._data[node]["team"]  # type: ignore[no-any-return]
 
     def team_kind(self, node: str) -> str | None:
         """``human``, ``automated`` or ``vendor`` for a step with a team, else None."""
-        data = self.graph.nodes[node]
+        data = self._data[node]
         team = data["team"]
         if team is None:
             return None
         loaded = self.graph.graph["journeys"][data["journey"]]
         return loaded.journey.teams[team].kind  # type: ignore[no-any-return]
 
-    def people_team(self, node: str) -> str | None:
-        """The team of ``node`` when it is made of people (human or vendor), qualified
-        by journey so that two journeys' ``billing`` teams stay apart only when named
-        apart: teams are matched by id across journeys."""
+    def _people_team(self, node: str) -> str | None:
         kind = self.team_kind(node)
         if kind is None or kind == "automated":
             return None
         return self.team(node)
+
+    def people_team(self, node: str) -> str | None:
+        """The team of ``node`` when it is made of people (human or vendor). Teams are
+        matched by id across journeys: `billing` in two journeys is one team."""
+        return self._people[node]
 
     def is_person(self, node: str) -> bool:
         return self.type(node) in PERSON_TYPES

@@ -203,22 +203,20 @@ class _Step(_Strict):
 
     def exits(self) -> Iterator[Exit]:
         """Every way out of this step, in the order the format lists them."""
+        fields = self.__dict__  # only this step type's fields: no failed look-ups
         for name in ("next", "on_error", "on_timeout"):
-            route = getattr(self, name, None)
+            route = fields.get(name)
             if route is not None:
                 yield Exit(name, None, route, (name,))
-        options: dict[str, Route] | None = getattr(self, "options", None)
-        for key, route in (options or {}).items():
+        for key, route in (fields.get("options") or {}).items():
             yield Exit("option", key, route, ("options", key))
-        branches: dict[str, Route] | None = getattr(self, "branches", None)
-        for key, route in (branches or {}).items():
+        for key, route in (fields.get("branches") or {}).items():
             yield Exit("branch", key, route, ("branches", key))
         for name in ("no_input", "no_match", "on_fail"):
-            route = getattr(self, name, None)
+            route = fields.get(name)
             if route is not None:
                 yield Exit(name, None, route, (name,))
-        transfers: list[Transfer] | None = getattr(self, "transfers", None)
-        for i, transfer in enumerate(transfers or ()):
+        for i, transfer in enumerate(fields.get("transfers") or ()):
             yield Exit("transfer", transfer.label, transfer, ("transfers", i))
 
 

@@ -59,6 +59,8 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     failing = a.reaches_failure
     stranded = {n for n in before if n in failing and n not in person}
     failures = set(a.failures)
+    # the next step towards the nearest failure, for every step that can fail
+    toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
     for node in a.sorted(stranded):
         if node in failures:
             continue  # the failure itself: dead-end, channel-push, endless-loop or
@@ -66,9 +68,10 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
         preds = [p for p in a.graph.predecessors(node) if p in before]
         if not (a.data(node)["entry"] or any(p in person for p in preds)):
             continue  # not the first stranded step on its branch
-        witness = algorithms.bfs_tree(a.graph, [node])
-        target = next(n for n in witness if n in failures)
-        tail = algorithms.path_to(witness, target)
+        tail = [node]
+        while toward[tail[-1]] is not None:
+            tail.append(toward[tail[-1]])  # type: ignore[arg-type]
+        target = tail[-1]
         journey = a.journey_of(node)
         where = a.name(target, journey)
         if a.is_end(target):

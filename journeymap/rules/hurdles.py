@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from .. import algorithms
 from ..analysis import Analysis, Hit
-from ..config import COMMON_ACRONYMS, DEFAULT_JARGON
+from ..config import COMMON_ACRONYMS, DEFAULT_JARGON, Settings
 from ..findings import Severity
 from ..metrics import easiest_paths, menu_depths, node_hurdles
 from .base import Rule, quote
@@ -167,29 +167,42 @@ WIDE_MENU = Rule(
 def _repeated_info(a: Analysis) -> Iterator[Hit]:
     collectors: dict[str, list[str]] = {}
     for node in a.graph:
-        for item in getattr(a.step(node), "collects", ()):
+        for item in a.collects(node):
             collectors.setdefault(item, []).append(node)
-    repeats: dict[str, list[tuple[str, str]]] = {}
+    repeats: dict[str, list[tuple[str, list[str]]]] = {}
     for item, sources in collectors.items():
         if len(sources) < 2:
             continue
-        asked = set(sources)
+        # one search from every step that asks, remembering up to two askers per
+        # step and how each reached it: linear in the graph for each item
         origins: dict[str, list[str]] = {}
-        queue: deque[tuple[str, str]] = deque(
-            (succ, s) for s in sources for succ in a.graph.successors(s)
+        parents: dict[tuple[str, str], str] = {}
+        queue: deque[tuple[str, str, str]] = deque(
+            (succ, s, s) for s in sources for succ in a.graph.successors(s)
         )
         while queue:
-            node, origin = queue.popleft()
+            node, origin, parent = queue.popleft()
             seen = origins.setdefault(node, [])
             if origin in seen or len(seen) >= 2:
                 continue
             seen.append(origin)
+            parents[(node, origin)] = parent
             for succ in a.graph.successors(node):
-                queue.append((succ, origin))
+                queue.append((succ, origin, node))
         for node in sources:
-            first = next((o for o in origins.get(node, []) if o != node and o in asked), None)
-            if first is not None and (first in a.reach):
-                repeats.setdefault(node, []).append((item, first))
+            before = next((o for o in origins.get(node, []) if o != node), None)
+            if before is None or before not in a.reach:
+                continue
+            witness = [node]
+            while witness[-1] != before or len(witness) == 1:
+                witness.append(parents[(witness[-1], before)])
+            witness.reverse()
+            repeats.setdefault(node, []).append((item, witness))
+    cold = {
+        (u, v): d["choice"]
+        for u, v, d in a.graph.edges(data=True)
+        if d["kind"] == "transfer" and d["context"] != "warm"
+    }
     for node in a.sorted(repeats):
         journey = a.journey_of(node)
         parts = []
@@ -197,20 +210,17 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
         involved = [node]
         routes = []
         shown: tuple[str, ...] = ()
-        for item, before in repeats[node]:
-            witness = algorithms.shortest_path(a.graph, before, node) or [before, node]
-            full = (*a.path(before), *witness[1:])
+        for item, witness in repeats[node]:
+            full = (*a.path(witness[0]), *witness[1:])
             if not shown:
                 shown = full
-            first = next(n for n in full if item in getattr(a.step(n), "collects", ()))
+            first = next(n for n in full if item in a.collects(n))
             parts.append(f"`{item}` (first asked at `{a.name(first, journey)}`)")
             involved.append(first)
             for u, v in itertools.pairwise(full[full.index(first) :]):
-                for _, t, d in a.graph.out_edges(u, data=True):
-                    if t == v and d["kind"] == "transfer" and d["context"] != "warm":
-                        lost.append(f"`{a.name(u, journey)}` → `{a.name(v, journey)}`")
-                        routes.append((u, v, "transfer", d["choice"]))
-                        break
+                if (u, v) in cold:
+                    lost.append(f"`{a.name(u, journey)}` → `{a.name(v, journey)}`")
+                    routes.append((u, v, "transfer", cold[(u, v)]))
         note = ""
         if lost:
             note = f"; a cold transfer on the way ({', '.join(dict.fromkeys(lost))}) lost it"
@@ -419,6 +429,24 @@ LONG_PROMPT = Rule(
 )
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,5}\b")
+_PATTERNS: dict[tuple[str, ...], list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _jargon_patterns(settings: Settings) -> list[tuple[str, re.Pattern[str]]]:
+    """A compiled pattern for each jargon term in force (cached per term list)."""
+    terms = tuple(t for t in (*DEFAULT_JARGON, *settings.jargon) if t not in settings.known_terms)
+    if terms not in _PATTERNS:
+        _PATTERNS[terms] = [
+            (
+                term,
+                re.compile(
+                    rf"(?<![\w-]){re.escape(term)}(?![\w-])",
+                    0 if term.isupper() else re.IGNORECASE,
+                ),
+            )
+            for term in terms
+        ]
+    return _PATTERNS[terms]
 
 
 def _jargon(a: Analysis) -> Iterator[Hit]:
@@ -438,11 +466,8 @@ def _jargon(a: Analysis) -> Iterator[Hit]:
             known_cache[journey] = {w for w in re.findall(r"[A-Za-z0-9&]+", names)}
         known = known_cache[journey] | set(COMMON_ACRONYMS) | set(settings.known_terms)
         found: list[str] = []
-        for term in (*DEFAULT_JARGON, *settings.jargon):
-            if term in settings.known_terms:
-                continue
-            flags = 0 if term.isupper() else re.IGNORECASE
-            if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", say, flags):
+        for term, pattern in _jargon_patterns(settings):
+            if pattern.search(say):
                 found.append(term)
         for match in _ACRONYM.finditer(say):
             word = match.group(0)
