@@ -11,6 +11,9 @@ STAMP  := $(VENV)/.installed
 audit: setup graphviz
 	$(BIN)/journeymap audit journeys/ --exit-zero
 
+bench: setup
+	$(BIN)/python -m tests.benchmarks.bench 1000 10000 100000
+
 gallery: setup graphviz
 	$(BIN)/python -m journeymap.gallery
 

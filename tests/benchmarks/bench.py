@@ -1,0 +1,103 @@
+"""Benchmarks: parse, validate and audit generated journeys; print a Markdown table.
+
+Run with ``make bench`` (or ``python -m tests.benchmarks.bench 1000 10000``).
+Each size runs in a fresh process so that peak memory (max RSS) is its own.
+Figures are wall-clock seconds, best of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from journeymap.audit import audit
+from journeymap.loader import load_file
+
+from .generate import generate
+
+
+def _best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(steps: int, repeat: int) -> dict[str, float]:
+    """Figures for one size, in this process."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"generated-{steps}.yaml"
+        path.write_text(generate(steps), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        events = _best(lambda: sum(1 for _ in yaml.parse(text, Loader=yaml.CSafeLoader)), repeat)
+        compose = _best(lambda: yaml.compose(text, Loader=yaml.CSafeLoader), repeat)
+        validate = _best(lambda: load_file(path), repeat)
+        full = _best(lambda: audit([path]), repeat)
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {
+            "steps": steps,
+            "mib": path.stat().st_size / 1024 / 1024,
+            "parse_events": events,
+            "parse_compose": compose,
+            "validate": validate,
+            "audit": full,
+            "peak_rss_mib": rss_mib,
+        }
+
+
+def main(argv: list[str]) -> None:
+    repeat = 3
+    if "--repeat" in argv:
+        i = argv.index("--repeat")
+        repeat = int(argv[i + 1])
+        del argv[i : i + 2]
+    if argv and argv[0] == "--one":
+        print(json.dumps(measure(int(argv[1]), repeat)))
+        return
+    sizes = [int(a) for a in argv] or [1000, 10000]
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, PyYAML {yaml.__version__} "
+        f"(libyaml: {yaml.__with_libyaml__})"
+    )
+    print()
+    print(
+        "| steps | file | YAML events | YAML compose | validate | audit "
+        "| audit / events | peak RSS |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for steps in sizes:
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.benchmarks.bench",
+                "--one",
+                str(steps),
+                "--repeat",
+                str(repeat if steps < 50_000 else 1),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        r = json.loads(out)
+        print(
+            f"| {steps:,} | {r['mib']:.1f} MiB | {r['parse_events']:.2f} s | "
+            f"{r['parse_compose']:.2f} s | {r['validate']:.2f} s | {r['audit']:.2f} s | "
+            f"{r['audit'] / r['parse_events']:.1f}x | {r['peak_rss_mib']:.0f} MiB |"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
