@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .audit import audit as run_audit
-from .audit import select_rules
 from .config import Settings, find_config, load_config
+from .engine import audit as run_audit
+from .engine import select_rules
 from .findings import Severity
 from .loader import load_paths
 from .model import ID_PATTERN, journey_json_schema

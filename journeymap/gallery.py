@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .audit import audit
+from .engine import audit
 from .output import write_atomic
 from .reporters import Format, Options, render
 

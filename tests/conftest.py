@@ -37,7 +37,7 @@ def audit_text(text: str, *others: str, file: str = "j.yaml") -> list[tuple[str,
 
     ``others`` are more journeys (YAML text) loaded in the same run.
     """
-    from journeymap.audit import audit_journeys
+    from journeymap.engine import audit_journeys
 
     journeys = [journey_of(text, file)]
     journeys += [journey_of(o, f"other{i}.yaml") for i, o in enumerate(others)]

@@ -439,3 +439,75 @@ def test_loading_never_changes_the_file(tmp_path: Path) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     load_paths([path])
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_spec_example_loads_with_every_construct(spec_example: str) -> None:
+    loaded = journey_of(spec_example)
+    journey = loaded.journey
+    assert journey.entry == ["greeting"]
+    assert journey.channel == "phone"
+    assert journey.teams["ivr"].kind == "automated"
+    assert journey.teams["billing"].tools == ["crm", "ledger"]
+    assert journey.teams["billing"].targets == ["answer-60s"]
+    menu = journey.nodes["main_menu"]
+    assert [(k, r.to, r.label, r.share) for k, r in menu.options.items()] == [  # type: ignore[union-attr]
+        ("1", "verify", None, None),
+        ("2", "statements", None, None),
+        ("3", "lending_queue", "Home equity", 0.05),
+    ]
+    assert (menu.max_retries, menu.on_fail.to) == (3, "goodbye")  # type: ignore[union-attr]
+    queue = journey.nodes["billing_queue"]
+    assert (queue.wait_estimate, queue.callback, queue.tags) == (False, False, ["promo"])  # type: ignore[union-attr]
+    agent = journey.nodes["billing_agent"]
+    transfer = agent.transfers[0]  # type: ignore[union-attr]
+    assert (transfer.to, transfer.context, transfer.label) == (
+        "lending_queue",
+        "cold",
+        "Refinance question",
+    )
+    assert journey.nodes["goodbye"].outcome == "disconnected"  # type: ignore[union-attr]
+    assert loaded.step_position("main_menu") == (18, 3)
+
+
+def test_every_step_type_and_optional_key() -> None:
+    loaded = journey_of(
+        """
+        journey: every.type_1
+        title: T
+        description: D
+        channel: chat
+        entry: [a, c]
+        teams: {t: {name: Team, kind: vendor, tools: [x], targets: [y]}}
+        audit: {ignore: {wide-menu: fine here}, max_hurdles: 9, weights: {menu: 2}}
+        nodes:
+          a:
+            type: message
+            team: t
+            say: Hi
+            channel: sms
+            tags: [auth]
+            seconds: 3.5
+            ignore: dead-end
+            next: {to: m, label: go, share: 1}
+          m: {type: menu, options: {agent: q}, no_input: m, no_match: m, max_retries: 0, on_fail: e}
+          i: {type: input, collects: [x], next: e, no_input: i, no_match: i, on_error: e}
+          q: {type: queue, wait_estimate: true, callback: true, next: g, on_timeout: e}
+          g: {type: agent, collects: [x], next: e, transfers: [q, {to: q, context: warm}]}
+          s: {type: self_service, collects: [card], next: e, on_error: e}
+          c: {type: condition, branches: {open: q, closed: r}}
+          r: {type: redirect, channel: web}
+          x: {type: external, target: partner line}
+          e: {type: end, outcome: abandoned}
+          e2: {type: end}
+        """
+    )
+    nodes = loaded.journey.nodes
+    assert [n.type for n in nodes.values()] == [
+        "message", "menu", "input", "queue", "agent", "self_service",
+        "condition", "redirect", "external", "end", "end",
+    ]  # fmt: skip
+    assert nodes["a"].ignore == {"dead-end": ""}
+    assert nodes["e2"].outcome == "resolved"  # type: ignore[union-attr]
+    assert [t.context for t in nodes["g"].transfers] == ["cold", "warm"]  # type: ignore[union-attr]
+    assert loaded.journey.audit.ignore == {"wide-menu": "fine here"}
+    assert loaded.journey.audit.weights is not None and loaded.journey.audit.weights.menu == 2

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeymap.analysis import Analysis
-from journeymap.audit import audit_journeys
 from journeymap.config import Settings
+from journeymap.engine import audit_journeys
 from journeymap.graph import build_graph
 from journeymap.loader import load_text
 from journeymap.reporters import Format, render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import JOURNEYS, audit_text, findings_named
 
-from journeymap.audit import audit, audit_journeys
+from journeymap.engine import audit, audit_journeys
 from journeymap.rules import RULES
 
 # A sound journey: every rule must stay silent on it.

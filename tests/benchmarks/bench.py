@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from journeymap.audit import audit
+from journeymap.engine import audit
 from journeymap.loader import load_file
 
 from .generate import generate

@@ -2,8 +2,8 @@
 
 This is the library's front door::
 
-    >>> from journeymap import audit
-    >>> result = audit(["journeys/"])          # doctest: +SKIP
+    >>> import journeymap
+    >>> result = journeymap.audit(["journeys/"])   # doctest: +SKIP
     >>> [f.name for f in result.findings]      # doctest: +SKIP
 
 The analysis is one pass of each rule over the graph of the whole run, so
