@@ -18,12 +18,13 @@ import typer
 from . import __version__
 from .config import Settings, find_config, load_config
 from .engine import audit as run_audit
-from .engine import select_rules
+from .engine import audit_journeys, select_rules
 from .findings import Severity
 from .loader import load_paths
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
-from .reporters import Format, Options, render
+from .reporters import Format, Options
+from .reporters import render as render_report
 from .rules import FAMILIES, RULES, get_rule
 from .source import Limits
 from .starter import starter_journey
@@ -245,7 +246,7 @@ def audit(
     settings = _settings(config, _split(select), _split(ignore), fail_on)
     result = run_audit(paths, settings, _limits(max_file_size))
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    report = render(result, fmt, Options(color=use_color, verbose=verbose))
+    report = render_report(result, fmt, Options(color=use_color, verbose=verbose))
     if output is None:
         typer.echo(report, nl=False)
     else:
@@ -260,6 +261,82 @@ def audit(
     threshold = settings.fail_severity
     if not exit_zero and any(f.severity.at_least(threshold) for f in result.findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def render(
+    paths: PathsArg,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="svg, png, pdf, or dot (DOT source; no Graphviz needed)."
+        ),
+    ] = "svg",
+    view: Annotated[
+        str,
+        typer.Option(
+            "--view",
+            help="full: every step; teams: one box per team (the silo picture); "
+            "focus: only the steps and routes of the findings.",
+        ),
+    ] = "full",
+    rule: Annotated[
+        list[str] | None,
+        typer.Option("--rule", help="Show only these rules' findings (ids or names)."),
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="A folder (one file per journey, named after it) or, for one journey, a file.",
+        ),
+    ] = Path("."),
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (see `audit`).")
+    ] = None,
+    max_file_size: MaxFileSize = 32.0,
+) -> None:
+    """Draw annotated diagrams: each finding marked where it sits, hurdles on every step.
+
+    Writes one file per journey. Exit codes: 0 written; 2 bad input, usage error,
+    or Graphviz missing (`--format dot` works without it).
+    """
+    from .diagram import FORMATS, VIEWS, RenderError, diagram_source
+    from .diagram import render as run_graphviz
+
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format `{fmt}`; use one of {', '.join(FORMATS)}")
+    if view not in VIEWS:
+        raise _fail(f"unknown view `{view}`; use one of {', '.join(VIEWS)}")
+    rules = _split(rule)
+    for key in rules:
+        if get_rule(key) is None:
+            raise _fail(f"unknown rule `{key}`; see `journeymap rules`")
+    settings = _settings(config, [], [], None)
+    loaded = load_paths(paths, _limits(max_file_size))
+    for problem in loaded.problems:
+        typer.echo(str(problem), err=True)
+    result = audit_journeys(loaded.journeys, settings)
+    inputs = list(loaded.files)
+    single = len(loaded.journeys) == 1 and output.suffix == f".{fmt}" and not output.is_dir()
+    suffix = "" if view == "full" else f".{view}"
+    for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
+        source, engine = diagram_source(journey, journey_audit, view, rules)
+        target = output if single else output / f"{journey.id}{suffix}.{fmt}"
+        try:
+            data = run_graphviz(source, fmt, engine)
+            write_atomic(target, data, inputs)
+        except (RenderError, OutputError) as exc:
+            raise _fail(str(exc)) from None
+        note = (
+            f" (laid out with {engine}: {len(journey.journey.nodes)} steps)"
+            if engine != "dot"
+            else ""
+        )
+        typer.echo(f"wrote {target}{note}")
+    if loaded.problems or result.problems:
+        raise typer.Exit(EXIT_INPUT)
 
 
 @app.command("rules")
