@@ -13,6 +13,7 @@ audit: setup graphviz
 
 bench: setup
 	$(BIN)/python -m tests.benchmarks.bench 1000 10000 100000
+	$(BIN)/python -m tests.benchmarks.bench --render 100 1000 5000
 
 gallery: setup graphviz
 	$(BIN)/python -m journeymap.gallery

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .engine import audit
+from .diagram import diagram_source
+from .diagram import render as run_graphviz
+from .engine import audit_journeys
+from .loader import load_paths
 from .output import write_atomic
 from .reporters import Format, Options, render
 
@@ -21,16 +24,32 @@ OUTPUTS = {
 }
 
 
+DIAGRAM_VIEWS = ("full", "teams")
+
+
 def build(samples: Path = SAMPLES) -> dict[str, str]:
-    """The gallery's files (name to content) for the journeys under ``samples``."""
-    result = audit([samples])
-    return {name: render(result, fmt, options) for name, (fmt, options) in OUTPUTS.items()}
+    """The gallery's deterministic files (name to content) for the journeys under
+    ``samples``: the reports, and the DOT source of each journey's diagrams."""
+    loaded = load_paths([samples])
+    result = audit_journeys(loaded.journeys)
+    files = {name: render(result, fmt, options) for name, (fmt, options) in OUTPUTS.items()}
+    for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
+        for view in DIAGRAM_VIEWS:
+            suffix = "" if view == "full" else f".{view}"
+            source, _ = diagram_source(journey, journey_audit, view)
+            files[f"diagrams/{journey.id}{suffix}.dot"] = source
+    return files
 
 
 def main() -> None:
     for name, content in build().items():
         write_atomic(GALLERY / name, content)
         print(f"wrote {GALLERY / name}")
+        if name.endswith(".dot"):
+            # SVGs depend on the Graphviz version, so only the DOT is checked by tests
+            svg = GALLERY / name.replace(".dot", ".svg")
+            write_atomic(svg, run_graphviz(content, "svg"))
+            print(f"wrote {svg}")
 
 
 if __name__ == "__main__":

@@ -178,7 +178,9 @@ def _steps(
         if step_id not in shown:
             continue
         about = touching.get(step_id, [])
-        tooltip = "\n".join(f"{f.rule} {f.name}: {f.message}" for f in about)
+        tooltip = "\n".join(
+            [step.say or step_id, *(f"{f.rule} {f.name}: {f.message}" for f in about)]
+        )
         lines = (_short(step.say),) if step.say else ()
         nodes.append(
             Node(
@@ -192,7 +194,7 @@ def _steps(
                 hurdles=audit.metrics.step_hurdles.get(step_id),
                 severity=_worst(f.severity for f in about),
                 badges=tuple(badges.get(step_id, ())),
-                tooltip=tooltip or (step.say or step_id),
+                tooltip=tooltip,
                 entry=step_id in entries,
                 context=step_id in context,
             )

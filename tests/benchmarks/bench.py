@@ -55,7 +55,42 @@ def measure(steps: int, repeat: int) -> dict[str, float]:
         }
 
 
+def measure_render(steps: int) -> dict[str, object]:
+    """Seconds to draw a generated journey: DOT source, then Graphviz to SVG."""
+    from journeymap.diagram import diagram_source, render
+    from journeymap.engine import audit_journeys
+    from journeymap.loader import load_text
+
+    loaded, _ = load_text(generate(steps), "generated.yaml")
+    assert loaded is not None
+    audit = audit_journeys([loaded]).journeys[0]
+    figures: dict[str, object] = {"steps": steps}
+    for view in ("full", "teams"):
+        start = time.perf_counter()
+        source, engine = diagram_source(loaded, audit, view)
+        middle = time.perf_counter()
+        render(source, "svg", engine)
+        end = time.perf_counter()
+        figures[view] = (engine, middle - start, end - middle)
+    return figures
+
+
+def render_table(sizes: list[int]) -> None:
+    print("| steps | full view: engine, DOT, Graphviz | teams view: engine, DOT, Graphviz |")
+    print("|---:|---|---|")
+    for steps in sizes:
+        r = measure_render(steps)
+        cells = []
+        for view in ("full", "teams"):
+            engine, dot_s, gv_s = r[view]  # type: ignore[misc]
+            cells.append(f"{engine}, {dot_s:.2f} s, {gv_s:.2f} s")
+        print(f"| {steps:,} | {cells[0]} | {cells[1]} |")
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--render":
+        render_table([int(a) for a in argv[1:]] or [100, 1000, 5000])
+        return
     repeat = 3
     if "--repeat" in argv:
         i = argv.index("--repeat")
