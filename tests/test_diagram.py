@@ -179,13 +179,14 @@ def test_missing_graphviz_is_explained(tmp_path: Path, monkeypatch: pytest.Monke
     assert (tmp_path / "power-outage-line.dot").read_text().startswith("digraph")
 
 
-def test_large_journeys_switch_layout_engine() -> None:
+def test_large_journeys_are_drawn_in_their_large_form() -> None:
+    from journeymap.diagram import LARGE
     from tests.benchmarks.generate import generate
 
-    loaded, problems = journeymap.load_text(generate(1500), "big.yaml")
+    loaded, problems = journeymap.load_text(generate(LARGE + 100), "big.yaml")
     assert loaded is not None, problems
     audit = journeymap.audit_journeys([loaded]).journeys[0]
-    _, engine = diagram_source(loaded, audit)
-    assert engine == "sfdp"
-    _, engine = diagram_source(loaded, audit, "teams")
-    assert engine == "dot"
+    source, _ = diagram_source(loaded, audit)
+    assert "splines=line" in source and "subgraph cluster_" not in source
+    small, _ = diagram_source(*_sample("claims-handoff-chain"))
+    assert "splines=line" not in small and "subgraph cluster_" in small

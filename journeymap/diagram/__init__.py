@@ -16,7 +16,7 @@ from ..loader import LoadedJourney
 from .build import VIEWS, describe, element_id
 from .description import Diagram
 from .dot import to_dot
-from .render import FORMATS, RenderError, engine_for, render
+from .render import FORMATS, LARGE, RenderError, is_large, render
 
 
 def diagram_source(
@@ -25,21 +25,21 @@ def diagram_source(
     view: str = "full",
     rules: Collection[str] = (),
 ) -> tuple[str, str]:
-    """The DOT source of a journey's diagram and the engine to lay it out with."""
+    """The DOT source of a journey's diagram, and the layout engine for it."""
     diagram = describe(loaded, audit, view, rules)
-    engine = engine_for(len(diagram.nodes), view)
-    return to_dot(diagram, engine), engine
+    return to_dot(diagram, "dot", is_large(len(diagram.nodes))), "dot"
 
 
 __all__ = [
     "FORMATS",
+    "LARGE",
     "VIEWS",
     "Diagram",
     "RenderError",
     "describe",
     "diagram_source",
     "element_id",
-    "engine_for",
+    "is_large",
     "render",
     "to_dot",
 ]

@@ -62,6 +62,23 @@ def _short(text: str, limit: int = PROMPT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+TOOLTIP_LINES = 12
+TOOLTIP_CHARS = 3000
+"""Graphviz refuses quoted strings over 16 KiB; a tooltip is for reading anyway."""
+
+
+def _tooltip(lines: Iterable[str]) -> str:
+    """Lines joined for a tooltip, cut to a readable (and Graphviz-safe) size."""
+    shown = list(dict.fromkeys(lines))
+    extra = len(shown) - TOOLTIP_LINES
+    text = "\n".join(shown[:TOOLTIP_LINES])
+    if len(text) > TOOLTIP_CHARS:
+        text = text[: TOOLTIP_CHARS - 1] + "…"
+    if extra > 0:
+        text += f"\n… and {extra} more"
+    return text
+
+
 def _worst(severities: Iterable[Severity]) -> Severity | None:
     return min(severities, key=lambda s: s.rank, default=None)
 
@@ -178,7 +195,7 @@ def _steps(
         if step_id not in shown:
             continue
         about = touching.get(step_id, [])
-        tooltip = "\n".join(
+        tooltip = _tooltip(
             [step.say or step_id, *(f"{f.rule} {f.name}: {f.message}" for f in about)]
         )
         lines = (_short(step.say),) if step.say else ()
@@ -227,7 +244,7 @@ def _steps(
                     secondary=way.kind in RECOVERY_KINDS,
                     context=getattr(way.route, "context", None),
                     severity=_worst(f.severity for f in marks),
-                    tooltip="\n".join(f"{f.rule} {f.name}: {f.message}" for f in marks),
+                    tooltip=_tooltip(f"{f.rule} {f.name}: {f.message}" for f in marks),
                 )
             )
     nodes.extend(stubs.values())
@@ -271,7 +288,7 @@ def _merge_parallel(edges: list[Edge]) -> list[Edge]:
                 secondary=first.secondary,
                 context="cold" if cold else first.context,
                 severity=_worst(e.severity for e in group if e.severity is not None),
-                tooltip="\n".join(dict.fromkeys(e.tooltip for e in group if e.tooltip)),
+                tooltip=_tooltip(e.tooltip for e in group if e.tooltip),
                 weight=len(group),
             )
         )
@@ -371,7 +388,7 @@ def _teams(
                 + ((f"kind: {team.kind}",) if team and team.kind != "human" else ()),
                 severity=_worst(f.severity for f in about),
                 badges=tuple(_badge(jid, f) for f in about),
-                tooltip="\n".join(f"{f.rule} {f.name}: {f.message}" for f in about) or key,
+                tooltip=_tooltip(f"{f.rule} {f.name}: {f.message}" for f in about) or key,
             )
         )
     edges = []

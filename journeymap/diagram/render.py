@@ -7,9 +7,10 @@ import shutil
 import graphviz
 
 FORMATS = ("svg", "png", "pdf", "dot")
-LARGE = 600
-"""Above this many steps the full view is laid out with ``sfdp`` instead of ``dot``:
-``dot``'s crossing minimisation takes minutes on thousands of steps."""
+LARGE = 400
+"""Above this many steps a diagram is drawn in its large form (no swimlanes,
+straight lines, bounded crossing minimisation): ``dot``'s full layout takes
+minutes on thousands of steps, and ``sfdp`` longer still with these labels."""
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed: install it with `apt-get install graphviz` "
@@ -22,9 +23,9 @@ class RenderError(Exception):
     """Graphviz is missing or failed."""
 
 
-def engine_for(node_count: int, view: str) -> str:
-    """The layout engine that finishes in reasonable time for this many nodes."""
-    return "sfdp" if view != "teams" and node_count > LARGE else "dot"
+def is_large(node_count: int) -> bool:
+    """Whether a diagram of this many nodes is drawn in its large form."""
+    return node_count > LARGE
 
 
 def render(source: str, fmt: str, engine: str = "dot") -> bytes:

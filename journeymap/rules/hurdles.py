@@ -56,7 +56,7 @@ def _too_many_hurdles(a: Analysis) -> Iterator[Hit]:
             path[0],
             f"the easiest way {figures} (more than {_fmt(limit)}); on the way to "
             f"{over[0][0]}: {', '.join(costs)}",
-            nodes=tuple(path),
+            nodes=tuple(n for n in path if node_hurdles(a, n) > 0) or (path[0],),
             path=tuple(path),
         )
 
