@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .baseline import apply_baseline, baseline_text, load_baseline
 from .config import Settings, find_config, load_config
 from .engine import audit as run_audit
 from .engine import audit_journeys, select_rules
@@ -228,6 +229,16 @@ def audit(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show how to fix each finding.")
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Leave out (and count) the findings this baseline accepts."
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record today's findings as the baseline."),
+    ] = None,
     exit_zero: Annotated[
         bool,
         typer.Option("--exit-zero", help="Exit 0 even when there are findings (not input errors)."),
@@ -245,12 +256,25 @@ def audit(
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
     result = run_audit(paths, settings, _limits(max_file_size))
+    inputs = [j.file for j in result.journeys] + [p.file for p in result.problems]
+    if write_baseline is not None:
+        try:
+            write_atomic(write_baseline, baseline_text(result), inputs)
+        except OutputError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"wrote {write_baseline} ({len(result.findings)} findings)", err=True)
+    if baseline is not None:
+        accepted, problems = load_baseline(baseline)
+        if accepted is None:
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(EXIT_INPUT)
+        result = apply_baseline(result, accepted)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     report = render_report(result, fmt, Options(color=use_color, verbose=verbose))
     if output is None:
         typer.echo(report, nl=False)
     else:
-        inputs = [j.file for j in result.journeys] + [p.file for p in result.problems]
         try:
             write_atomic(output, report, inputs)
         except OutputError as exc:

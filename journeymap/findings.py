@@ -119,6 +119,8 @@ class JourneyAudit:
     metrics: Metrics
     findings: tuple[Finding, ...]
     silenced: tuple[Silenced, ...] = ()
+    baselined: int = 0
+    """Findings left out because a baseline accepted them."""
 
     def worst(self) -> Severity | None:
         return min((f.severity for f in self.findings), key=lambda s: s.rank, default=None)

