@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: audit test setup graphviz lint gallery bench clean
+.PHONY: audit test setup graphviz browser lint gallery bench clean
 
 audit: setup graphviz
 	$(BIN)/journeymap audit journeys/ --exit-zero
@@ -18,7 +18,7 @@ bench: setup
 gallery: setup graphviz
 	$(BIN)/python -m journeymap.gallery
 
-test: setup graphviz lint
+test: setup graphviz browser lint
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -34,7 +34,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 graphviz:
-	@command -v dot >/dev/null 2>&1 || sh .ci/install-graphviz
+	@sh .ci/install-system-deps graphviz
+
+browser:
+	@sh .ci/install-system-deps browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

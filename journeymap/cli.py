@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +19,9 @@ import typer
 from . import __version__
 from .baseline import apply_baseline, baseline_text, load_baseline
 from .config import Settings, find_config, load_config
-from .engine import audit as run_audit
-from .engine import audit_journeys, select_rules
-from .findings import Severity
-from .loader import load_paths
+from .engine import audit_journeys, audit_loaded, select_rules
+from .findings import AuditResult, Severity
+from .loader import LoadedJourney, load_paths
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
 from .reporters import Format, Options
@@ -192,6 +192,22 @@ def _settings(
     return settings
 
 
+def _svg_diagrams(journeys: Sequence[LoadedJourney], result: AuditResult) -> dict[str, str]:
+    """Each journey's full-view diagram as SVG, for the HTML report (none without dot)."""
+    from .diagram import RenderError, diagram_source
+    from .diagram import render as run_graphviz
+
+    found: dict[str, str] = {}
+    for journey, journey_audit in zip(journeys, result.journeys, strict=True):
+        source, engine = diagram_source(journey, journey_audit)
+        try:
+            found[journey.id] = run_graphviz(source, "svg", engine).decode("utf-8")
+        except RenderError as exc:
+            typer.echo(f"note: no diagram in the report: {exc}", err=True)
+            break
+    return found
+
+
 @app.command()
 def audit(
     paths: PathsArg,
@@ -255,8 +271,9 @@ def audit(
     could not be loaded, or a usage error.
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
-    result = run_audit(paths, settings, _limits(max_file_size))
-    inputs = [j.file for j in result.journeys] + [p.file for p in result.problems]
+    loaded = load_paths(paths, _limits(max_file_size))
+    result = audit_loaded(loaded, settings)
+    inputs = list(loaded.files)
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(result), inputs)
@@ -271,7 +288,9 @@ def audit(
             raise typer.Exit(EXIT_INPUT)
         result = apply_baseline(result, accepted)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    report = render_report(result, fmt, Options(color=use_color, verbose=verbose))
+    diagrams = _svg_diagrams(loaded.journeys, result) if fmt is Format.HTML else None
+    options = Options(color=use_color, verbose=verbose, diagrams=diagrams)
+    report = render_report(result, fmt, options)
     if output is None:
         typer.echo(report, nl=False)
     else:

@@ -20,7 +20,7 @@ from .analysis import Analysis, Hit
 from .config import Settings
 from .findings import AuditResult, Finding, JourneyAudit, Route, Silenced
 from .graph import build_graph
-from .loader import LoadedJourney, Problem, load_paths, suggest
+from .loader import LoadedJourney, LoadResult, Problem, load_paths, suggest
 from .metrics import journey_metrics
 from .rules import BY_KEY, RULES, Rule, get_rule
 from .source import Limits
@@ -169,6 +169,10 @@ def audit(
 
     Files that cannot be loaded are left out and reported in ``problems``.
     """
-    loaded = load_paths(paths, limits)
+    return audit_loaded(load_paths(paths, limits), settings)
+
+
+def audit_loaded(loaded: LoadResult, settings: Settings | None = None) -> AuditResult:
+    """Audit what :func:`~journeymap.loader.load_paths` loaded, keeping its problems."""
     result = audit_journeys(loaded.journeys, settings)
     return AuditResult(result.journeys, tuple(sorted((*loaded.problems, *result.problems))))

@@ -107,6 +107,12 @@ class Metrics:
     friction_score: int
     step_hurdles: dict[str, float] = field(default_factory=dict)
     """Cumulative hurdles on the easiest way from an entry to each reachable step."""
+    outcome_hurdles: dict[str, tuple[float, str]] = field(default_factory=dict)
+    """For each end outcome reached, the fewest hurdles to reach it and the end step."""
+    team_routes: dict[str, dict[str, int]] = field(default_factory=dict)
+    friction_parts: dict[str, int] = field(default_factory=dict)
+    """What the friction score is made of (points per cause, before the cap at 100)."""
+    """Routes from steps of one team to steps of another: the handoff matrix."""
 
 
 @dataclass(frozen=True)

@@ -175,8 +175,32 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
     menu_counts = [menus[n] for n in people if n in menus]
     handoffs, _ = max_handoffs(a, entries)
     loaded = a.graph.graph["journeys"][journey]
-    points = sum(SEVERITY_POINTS[f.severity] for f in findings)
-    points += NO_PERSON_POINTS if to_person is None else round(HURDLE_POINTS * to_person)
+    outcomes: dict[str, tuple[float, str]] = {}
+    for node in nodes:
+        if a.is_end(node) and node in dist:
+            outcome = a.step(node).outcome
+            best = outcomes.get(outcome)
+            if best is None or dist[node] < best[0]:
+                outcomes[outcome] = (dist[node], a.name(node, journey))
+    matrix: dict[str, dict[str, int]] = {}
+    for node in nodes:
+        source = a.team(node)
+        for target in a.graph.successors(node):
+            other = a.team(target)
+            if source is not None and other is not None and other != source:
+                row = matrix.setdefault(source, {})
+                row[other] = row.get(other, 0) + 1
+    parts: dict[str, int] = {}
+    for severity, value in SEVERITY_POINTS.items():
+        count = sum(1 for f in findings if f.severity is severity)
+        if count and value:
+            parts[f"{count} {severity.value} finding{'s' if count > 1 else ''}"] = count * value
+    if to_person is None:
+        parts["no person reachable"] = NO_PERSON_POINTS
+    elif to_person:
+        plural = "" if to_person == 1 else "s"
+        parts[f"{to_person:g} hurdle{plural} to a person"] = round(HURDLE_POINTS * to_person)
+    points = sum(parts.values())
     local = set(nodes)
     return Metrics(
         steps=len(nodes),
@@ -194,4 +218,7 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
         handoffs_unbounded=any(f.name == "transfer-loop" for f in findings),
         friction_score=min(100, points),
         step_hurdles={a.name(n, journey): dist[n] for n in nodes if n in dist and n in local},
+        outcome_hurdles={k: outcomes[k] for k in sorted(outcomes)},
+        team_routes={k: dict(sorted(v.items())) for k, v in sorted(matrix.items())},
+        friction_parts=parts,
     )

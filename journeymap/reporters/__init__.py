@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..findings import AuditResult
-from . import json_report, markdown, sarif, text
+from . import html, json_report, markdown, sarif, text
 
 
 class Format(StrEnum):
@@ -22,6 +22,7 @@ class Format(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     SARIF = "sarif"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Options:
 
     color: bool = False
     verbose: bool = False
+    diagrams: dict[str, str] | None = None
+    """SVG diagrams by journey id, for formats that embed them (HTML)."""
 
 
 Formatter = Callable[[AuditResult, Options], str]
@@ -39,6 +42,7 @@ FORMATTERS: dict[Format, Formatter] = {
     Format.JSON: lambda result, options: json_report.format(result),
     Format.MARKDOWN: lambda result, options: markdown.format(result),
     Format.SARIF: lambda result, options: sarif.format(result),
+    Format.HTML: lambda result, options: html.format(result, options.diagrams),
 }
 
 

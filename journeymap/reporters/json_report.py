@@ -52,6 +52,11 @@ def journey_data(j: JourneyAudit) -> dict[str, Any]:
             "handoffs_unbounded": m.handoffs_unbounded,
             "friction_score": m.friction_score,
             "step_hurdles": m.step_hurdles,
+            "outcome_hurdles": {
+                k: {"hurdles": v[0], "step": v[1]} for k, v in m.outcome_hurdles.items()
+            },
+            "team_routes": m.team_routes,
+            "friction_parts": m.friction_parts,
         },
         "findings": [finding_data(f) for f in j.findings],
         "baselined": j.baselined,

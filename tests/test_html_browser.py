@@ -1,0 +1,118 @@
+"""The HTML report in a real browser: headless Chromium, offline, driven by Selenium.
+
+`make test` installs Chromium and ChromeDriver (Debian packages `chromium`,
+`chromium-driver`); on a machine without them this file is skipped, never in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import JOURNEYS
+from typer.testing import CliRunner
+
+from journeymap.cli import app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(
+    (CHROMIUM is None or CHROMEDRIVER is None) and not os.environ.get("CI"),
+    reason="Chromium and ChromeDriver are not installed (make test installs them)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager download anything
+    options = webdriver.ChromeOptions()
+    assert CHROMIUM is not None and CHROMEDRIVER is not None
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _report(tmp_path: Path, *paths: Path) -> Path:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        app, ["audit", *map(str, paths), "-f", "html", "-o", str(out), "--exit-zero"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_report_loads_offline_and_clicking_a_finding_highlights_its_step(
+    browser: object, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser  # type: ignore[assignment]
+    report = _report(tmp_path, JOURNEYS)
+    driver.get(report.as_uri())  # type: ignore[attr-defined]
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert errors == []
+    requests = driver.execute_script(  # type: ignore[attr-defined]
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert requests == []  # self-contained: nothing fetched
+    row = driver.find_element(  # type: ignore[attr-defined]
+        By.CSS_SELECTOR, "#journey-broadband-tech-support tr.finding[data-step$='check_cables']"
+    )
+    step_id = row.get_attribute("data-step")
+    row.click()
+    step = driver.find_element(By.ID, step_id)  # type: ignore[attr-defined]
+    assert "jm-highlight" in (step.get_attribute("class") or "")
+    stroke = driver.execute_script(  # type: ignore[attr-defined]
+        "return getComputedStyle(arguments[0].querySelector('polygon')).stroke", step
+    )
+    assert stroke == "rgb(147, 52, 230)"  # the highlight colour
+    assert "active" in (row.get_attribute("class") or "")
+    shot = tmp_path / "report.png"
+    driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    if os.environ.get("JOURNEYMAP_SCREENSHOT"):
+        shutil.copy(shot, os.environ["JOURNEYMAP_SCREENSHOT"])
+
+
+def test_journey_text_cannot_inject_script(browser: object, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser  # type: ignore[assignment]
+    journey = tmp_path / "evil.yaml"
+    journey.write_text(
+        "journey: evil\n"
+        "title: '<img src=x onerror=\"window.hacked=1\">'\n"
+        "entry: m\n"
+        "nodes:\n"
+        "  m: {type: menu, say: '<script>window.hacked = 2</script> press 1', options: {'1': e}}\n"
+        "  e: {type: end, outcome: disconnected}\n",
+        encoding="utf-8",
+    )
+    driver.get(_report(tmp_path, journey).as_uri())  # type: ignore[attr-defined]
+    assert driver.execute_script("return window.hacked === undefined")  # type: ignore[attr-defined]
+    body = driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    assert '<img src=x onerror="window.hacked=1">' in body
