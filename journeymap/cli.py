@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -192,6 +192,27 @@ def _settings(
     return settings
 
 
+PROGRESS_MIN_FILES = 20
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A progress bar on standard error for long batches in an interactive terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\rloading {'#' * filled}{'.' * (width - filled)} {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
 def _svg_diagrams(journeys: Sequence[LoadedJourney], result: AuditResult) -> dict[str, str]:
     """Each journey's full-view diagram as SVG, for the HTML report (none without dot)."""
     from .diagram import RenderError, diagram_source
@@ -271,7 +292,7 @@ def audit(
     could not be loaded, or a usage error.
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
-    loaded = load_paths(paths, _limits(max_file_size))
+    loaded = load_paths(paths, _limits(max_file_size), _progress())
     result = audit_loaded(loaded, settings)
     inputs = list(loaded.files)
     if write_baseline is not None:

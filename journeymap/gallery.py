@@ -21,6 +21,8 @@ GALLERY = Path("audits")
 OUTPUTS = {
     "journeys.txt": (Format.TEXT, Options(color=False, verbose=True)),
     "journeys.json": (Format.JSON, Options()),
+    "journeys.md": (Format.MARKDOWN, Options()),
+    "journeys.sarif": (Format.SARIF, Options()),
 }
 
 
@@ -42,14 +44,23 @@ def build(samples: Path = SAMPLES) -> dict[str, str]:
 
 
 def main() -> None:
+    diagrams: dict[str, str] = {}
     for name, content in build().items():
         write_atomic(GALLERY / name, content)
         print(f"wrote {GALLERY / name}")
         if name.endswith(".dot"):
             # SVGs depend on the Graphviz version, so only the DOT is checked by tests
             svg = GALLERY / name.replace(".dot", ".svg")
-            write_atomic(svg, run_graphviz(content, "svg"))
+            data = run_graphviz(content, "svg").decode("utf-8")
+            write_atomic(svg, data)
             print(f"wrote {svg}")
+            if name.count(".") == 1:  # the full view
+                diagrams[Path(name).stem] = data
+    loaded = load_paths([SAMPLES])
+    result = audit_journeys(loaded.journeys)
+    report = render(result, Format.HTML, Options(diagrams=diagrams))
+    write_atomic(GALLERY / "report.html", report)
+    print(f"wrote {GALLERY / 'report.html'}")
 
 
 if __name__ == "__main__":

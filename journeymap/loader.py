@@ -27,7 +27,7 @@ import difflib
 import os
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -569,15 +569,22 @@ def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]
     return problems
 
 
-def load_paths(paths: Sequence[str | os.PathLike[str]], limits: Limits | None = None) -> LoadResult:
+def load_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
     """Load every journey named by ``paths`` (files or folders) as one run.
 
     Journeys with problems are left out of ``journeys``; every problem is in
-    ``problems``, sorted by file and position.
+    ``problems``, sorted by file and position. ``progress(done, total)`` is
+    called after each file.
     """
     files, problems = find_journey_files(paths)
     loaded: list[LoadedJourney] = []
-    for name in files:
+    for done, name in enumerate(files, 1):
+        if progress is not None:
+            progress(done, len(files))
         journey, file_problems = load_file(name, limits)
         problems.extend(file_problems)
         if journey is not None:
