@@ -115,9 +115,16 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    report: Annotated[
+        bool,
+        typer.Option("--report", help="The schema of the JSON audit report instead."),
+    ] = False,
+) -> None:
     """Print the JSON Schema of the journey format (for editors and the YAML language server)."""
-    typer.echo(json.dumps(journey_json_schema(), indent=2, sort_keys=True))
+    from .reporters.json_schema import SCHEMA
+
+    typer.echo(json.dumps(SCHEMA if report else journey_json_schema(), indent=2, sort_keys=True))
 
 
 @app.command()

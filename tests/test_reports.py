@@ -91,3 +91,16 @@ def test_baseline_accepts_todays_findings_and_fails_on_new_ones(tmp_path: Path) 
     bad.write_text("[]")
     result = runner.invoke(app, ["audit", str(journey), "--baseline", str(bad)])
     assert result.exit_code == 2 and "not a journeymap baseline" in result.stderr
+
+
+def test_json_report_matches_its_published_schema() -> None:
+    from journeymap.reporters.json_schema import SCHEMA
+
+    published = json.loads(Path(JOURNEYS.parent / "audits" / "report.schema.json").read_text())
+    assert published == json.loads(json.dumps(SCHEMA))
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator.check_schema(SCHEMA)
+    result = journeymap.audit([JOURNEYS, Path("missing.yaml")])
+    doc = json.loads(render(result, Format.JSON))
+    assert list(validator.iter_errors(doc)) == []
+    assert doc["summary"]["problems"] == 1
