@@ -168,15 +168,18 @@ def cheapest_paths(
     sources: Iterable[N],
     node_cost: Callable[[N], float],
     edge_cost: Callable[[N, N, dict[str, Any]], float],
+    order: dict[N, int] | None = None,
 ) -> tuple[dict[N, float], dict[N, N | None]]:
     """Dijkstra from ``sources``: the least total cost to reach each node.
 
     A path's cost is the sum of the costs of the nodes it enters (sources
     included) and the routes it takes; costs must not be negative. Ties break
-    on the graph's node order, so results are deterministic.
-    O((nodes + edges) log nodes).
+    on the graph's node order (pass ``order``, the node-to-index map, when
+    calling often on one big graph), so results are deterministic.
+    O((nodes + edges) log nodes) for the part of the graph reached.
     """
-    order = {n: i for i, n in enumerate(graph.nodes)}
+    if order is None:
+        order = {n: i for i, n in enumerate(graph.nodes)}
     dist: dict[N, float] = {}
     parents: dict[N, N | None] = {}
     heap: list[tuple[float, int, int, N, N | None]] = []

@@ -141,6 +141,14 @@ class Analysis:
     # -- shared facts ---------------------------------------------------------------
 
     @cached_property
+    def journey_nodes(self) -> dict[str, list[str]]:
+        """Each journey's steps, in graph order."""
+        found: dict[str, list[str]] = {}
+        for node, data in self._data.items():
+            found.setdefault(data["journey"], []).append(node)
+        return found
+
+    @cached_property
     def normal_graph(self) -> Any:
         """A view of the graph with only the normal routes (no error or retry routes)."""
         return nx.subgraph_view(

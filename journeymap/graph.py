@@ -39,6 +39,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from .loader import LoadedJourney
+from .model import Transfer
 
 
 def node_id(journey: str, step: str) -> str:
@@ -64,26 +65,34 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
     :class:`~journeymap.loader.LoadedJourney`.
     """
     graph = nx.MultiDiGraph(journeys={j.id: j for j in journeys})
+    nodes = []
     for loaded in journeys:
         journey = loaded.journey
         entries = set(journey.entry)
         for step_id, step in journey.nodes.items():
             line, column = loaded.step_position(step_id)
-            graph.add_node(
-                node_id(journey.journey, step_id),
-                journey=journey.journey,
-                step=step_id,
-                type=step.type,
-                team=step.team,
-                channel=step.channel or journey.channel,
-                entry=step_id in entries,
-                model=step,
-                file=loaded.file,
-                line=line,
-                column=column,
+            nodes.append(
+                (
+                    node_id(journey.journey, step_id),
+                    {
+                        "journey": journey.journey,
+                        "step": step_id,
+                        "type": step.type,
+                        "team": step.team,
+                        "channel": step.channel or journey.channel,
+                        "entry": step_id in entries,
+                        "model": step,
+                        "file": loaded.file,
+                        "line": line,
+                        "column": column,
+                    },
+                )
             )
+    graph.add_nodes_from(nodes)
+    edges = []
     for loaded in journeys:
         jid = loaded.id
+        values = loaded.source.values
         for step_id, step in loaded.journey.nodes.items():
             source = node_id(jid, step_id)
             for order, way in enumerate(step.exits()):
@@ -91,17 +100,24 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                 if target not in graph:
                     continue
                 path = ("nodes", step_id, *way.path)
-                line, column = loaded.position(path)
-                graph.add_edge(
-                    source,
-                    target,
-                    kind=way.kind,
-                    choice=way.key,
-                    label=way.route.label,
-                    share=way.route.share,
-                    context=getattr(way.route, "context", None),
-                    order=order,
-                    line=line,
-                    column=column,
+                position = values.get(path)
+                line, column = position if position is not None else loaded.position(path)
+                route = way.route
+                edges.append(
+                    (
+                        source,
+                        target,
+                        {
+                            "kind": way.kind,
+                            "choice": way.key,
+                            "label": route.label,
+                            "share": route.share,
+                            "context": route.context if isinstance(route, Transfer) else None,
+                            "order": order,
+                            "line": line,
+                            "column": column,
+                        },
+                    )
                 )
+    graph.add_edges_from(edges)
     return graph

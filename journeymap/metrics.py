@@ -94,13 +94,18 @@ def route_hurdles(a: Analysis, source: str, target: str, data: dict[str, Any]) -
 def easiest_paths(
     a: Analysis, entries: list[str]
 ) -> tuple[dict[str, float], dict[str, str | None]]:
-    """Least hurdles from ``entries`` to every step they reach, with parents."""
-    return algorithms.cheapest_paths(
-        a.graph,
-        entries,
-        lambda n: node_hurdles(a, n),
-        lambda u, v, d: route_hurdles(a, u, v, d),
-    )
+    """Least hurdles from ``entries`` to every step they reach, with parents
+    (computed once per set of entries and shared by the rules and the figures)."""
+    key = ("easiest", tuple(entries))
+    if key not in a.memo:
+        a.memo[key] = algorithms.cheapest_paths(
+            a.graph,
+            entries,
+            lambda n: node_hurdles(a, n),
+            lambda u, v, d: route_hurdles(a, u, v, d),
+            a.order,
+        )
+    return a.memo[key]  # type: ignore[no-any-return]
 
 
 def _best(
@@ -116,7 +121,12 @@ def _best(
 def menu_depths(a: Analysis, entries: list[str]) -> tuple[dict[str, int], dict[str, str | None]]:
     """The fewest menus on a path from ``entries`` to each step, by normal routes
     (``next``, options, branches, transfers: a customer does not navigate by failing)."""
-    return algorithms.fewest_marked(a.normal_graph, entries, lambda n: a.type(n) == "menu")
+    key = ("menus", tuple(entries))
+    if key not in a.memo:
+        a.memo[key] = algorithms.fewest_marked(
+            a.normal_graph, entries, lambda n: a.type(n) == "menu"
+        )
+    return a.memo[key]  # type: ignore[no-any-return]
 
 
 def max_handoffs(
@@ -164,7 +174,7 @@ def max_handoffs(
 
 def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metrics:
     """The headline figures of ``journey`` within the run's analysis."""
-    nodes = [n for n in a.graph if a.journey_of(n) == journey]
+    nodes = a.journey_nodes[journey]
     entries = [n for n in nodes if a.data(n)["entry"]]
     dist, parents = easiest_paths(a, entries)
     people = [n for n in dist if a.is_person(n)]
