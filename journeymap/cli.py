@@ -11,6 +11,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -19,9 +20,15 @@ import typer
 from . import __version__
 from .baseline import apply_baseline, baseline_text, load_baseline
 from .config import Settings, find_config, load_config
-from .engine import audit_journeys, audit_loaded, select_rules
+from .engine import (
+    PARALLEL_MIN_FILES,
+    audit_files_parallel,
+    audit_journeys,
+    audit_loaded,
+    select_rules,
+)
 from .findings import AuditResult, Severity
-from .loader import LoadedJourney, load_paths
+from .loader import LoadedJourney, LoadResult, find_journey_files, load_files, load_paths
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
 from .reporters import Format, Options
@@ -73,6 +80,18 @@ MaxFileSize = Annotated[
     float,
     typer.Option("--max-file-size", help="Largest journey file read, in MiB.", min=0.001),
 ]
+
+
+Jobs = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", help="Processes reading a batch of files (0: one per core).", min=0
+    ),
+]
+
+
+def _workers(jobs: int) -> int:
+    return jobs or (os.cpu_count() or 1)
 
 
 def _limits(max_file_size: float) -> Limits:
@@ -292,6 +311,7 @@ def audit(
         typer.Option("--color/--no-color", help="Colour the text report [default: on a terminal]."),
     ] = None,
     max_file_size: MaxFileSize = 32.0,
+    jobs: Jobs = 0,
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
 
@@ -299,9 +319,17 @@ def audit(
     could not be loaded, or a usage error.
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
-    loaded = load_paths(paths, _limits(max_file_size), _progress())
-    result = audit_loaded(loaded, settings)
-    inputs = list(loaded.files)
+    files, missing = find_journey_files(paths)
+    limits = _limits(max_file_size)
+    workers = _workers(jobs)
+    loaded: LoadResult | None = None
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and fmt is not Format.HTML:
+        result = audit_files_parallel(files, settings, limits, workers, _progress())
+        result = replace(result, problems=tuple(sorted((*missing, *result.problems))))
+    else:
+        loaded = load_files(files, missing, limits, _progress())
+        result = audit_loaded(loaded, settings)
+    inputs = list(files)
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(result), inputs)
@@ -316,7 +344,9 @@ def audit(
             raise typer.Exit(EXIT_INPUT)
         result = apply_baseline(result, accepted)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    diagrams = _svg_diagrams(loaded.journeys, result) if fmt is Format.HTML else None
+    diagrams = None
+    if fmt is Format.HTML and loaded is not None:
+        diagrams = _svg_diagrams(loaded.journeys, result)
     options = Options(color=use_color, verbose=verbose, diagrams=diagrams)
     report = render_report(result, fmt, options)
     if output is None:

@@ -14,13 +14,23 @@ step it is about.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 from .analysis import Analysis, Hit
 from .config import Settings
 from .findings import AuditResult, Finding, JourneyAudit, Route, Silenced
 from .graph import build_graph
-from .loader import LoadedJourney, LoadResult, Problem, load_paths, suggest
+from .loader import (
+    LoadedJourney,
+    LoadResult,
+    Problem,
+    load_file,
+    load_files,
+    load_paths,
+    suggest,
+)
 from .metrics import journey_metrics
 from .rules import BY_KEY, RULES, Rule, get_rule
 from .source import Limits
@@ -176,3 +186,80 @@ def audit_loaded(loaded: LoadResult, settings: Settings | None = None) -> AuditR
     """Audit what :func:`~journeymap.loader.load_paths` loaded, keeping its problems."""
     result = audit_journeys(loaded.journeys, settings)
     return AuditResult(result.journeys, tuple(sorted((*loaded.problems, *result.problems))))
+
+
+PARALLEL_MIN_FILES = 16
+"""Batches of at least this many files are audited by a pool of processes."""
+
+
+@dataclass(frozen=True)
+class _FileOutcome:
+    """What a worker learned about one file, audited on its own."""
+
+    file: str
+    journey: str | None
+    links: frozenset[str]
+    """Journey ids this journey's targets name (``JOURNEY:STEP``)."""
+    problems: tuple[Problem, ...]
+    audit: JourneyAudit | None
+
+
+def _audit_one(job: tuple[str, Settings, Limits | None]) -> _FileOutcome:
+    name, settings, limits = job
+    loaded, problems = load_file(name, limits)
+    if loaded is None:
+        return _FileOutcome(name, None, frozenset(), tuple(problems), None)
+    links = frozenset(ref.journey for ref in loaded.cross_references)
+    if links:  # audited again with the journeys it links to
+        return _FileOutcome(name, loaded.id, links, (), None)
+    result = audit_journeys([loaded], settings)
+    return _FileOutcome(name, loaded.id, links, result.problems, result.journeys[0])
+
+
+def audit_files_parallel(
+    files: Sequence[str],
+    settings: Settings | None = None,
+    limits: Limits | None = None,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditResult:
+    """Audit many files with ``workers`` processes; the same result as one run.
+
+    Each worker loads and audits a file on its own. Journeys linked to others
+    by ``JOURNEY:STEP`` targets (either way), and files whose journey id is not
+    unique, are then loaded and audited together in this process, so links,
+    duplicate ids and cross-journey reachability come out exactly as in
+    :func:`audit`.
+    """
+    settings = settings or Settings()
+    jobs = [(name, settings, limits) for name in files]
+    outcomes: list[_FileOutcome] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        for done, outcome in enumerate(pool.map(_audit_one, jobs, chunksize=chunk), 1):
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(done, len(files))
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.journey is not None:
+            counts[outcome.journey] = counts.get(outcome.journey, 0) + 1
+    linked = {j for o in outcomes for j in o.links} | {o.journey for o in outcomes if o.links}
+    joint = [
+        o.file
+        for o in outcomes
+        if o.journey is not None and (o.journey in linked or counts[o.journey] > 1)
+    ]
+    together = audit_loaded(load_files(joint, limits=limits), settings) if joint else None
+    by_file = {j.file: j for j in together.journeys} if together else {}
+    journeys: list[JourneyAudit] = []
+    problems: list[Problem] = list(together.problems) if together else []
+    in_joint = set(joint)
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        if outcome.file in in_joint:
+            if outcome.file in by_file:  # a duplicate id is left out, as in one run
+                journeys.append(by_file[outcome.file])
+        elif outcome.audit is not None:
+            journeys.append(outcome.audit)
+    return AuditResult(tuple(journeys), tuple(sorted(set(problems))))

@@ -581,6 +581,17 @@ def load_paths(
     called after each file.
     """
     files, problems = find_journey_files(paths)
+    return load_files(files, problems, limits, progress)
+
+
+def load_files(
+    files: Sequence[str],
+    problems: list[Problem] | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    """Load the given journey files as one run; see :func:`load_paths`."""
+    problems = list(problems or [])
     loaded: list[LoadedJourney] = []
     for done, name in enumerate(files, 1):
         if progress is not None:
