@@ -94,21 +94,25 @@ def _workers(jobs: int) -> int:
     return jobs or (os.cpu_count() or 1)
 
 
-def _limits(max_file_size: float) -> Limits:
-    return Limits(max_bytes=int(max_file_size * 1024 * 1024))
+MaxSteps = Annotated[int, typer.Option("--max-steps", help="Most steps in one journey.", min=1)]
+
+
+def _limits(max_file_size: float, max_steps: int = 250_000) -> Limits:
+    return Limits(max_bytes=int(max_file_size * 1024 * 1024), max_steps=max_steps)
 
 
 @app.command()
 def validate(
     paths: PathsArg,
     max_file_size: MaxFileSize = 32.0,
+    max_steps: MaxSteps = 250_000,
 ) -> None:
     """Check journey files against the format; print every problem with file:line:col.
 
     Prints one OK line per valid file. Exit code 0 when every file is valid,
     2 when any is not.
     """
-    result = load_paths(paths, _limits(max_file_size))
+    result = load_paths(paths, _limits(max_file_size, max_steps))
     by_file: dict[str, list[str]] = {}
     for problem in result.problems:
         by_file.setdefault(problem.file, []).append(str(problem))
@@ -311,6 +315,7 @@ def audit(
         typer.Option("--color/--no-color", help="Colour the text report [default: on a terminal]."),
     ] = None,
     max_file_size: MaxFileSize = 32.0,
+    max_steps: MaxSteps = 250_000,
     jobs: Jobs = 0,
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
@@ -320,7 +325,7 @@ def audit(
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
     files, missing = find_journey_files(paths)
-    limits = _limits(max_file_size)
+    limits = _limits(max_file_size, max_steps)
     workers = _workers(jobs)
     loaded: LoadResult | None = None
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES and fmt is not Format.HTML:

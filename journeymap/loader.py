@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -121,12 +122,29 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number `{value}`"
     if isinstance(value, str):
-        return f"the text `{value}`"
+        shown = " ".join(value.split())
+        return f"the text `{shown if len(shown) <= 40 else shown[:39] + '…'}`"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__  # pragma: no cover
+
+
+_GARBLED = frozenset({"syntax", "indentation", "tab", "unclosed-quote"})
+"""YAML errors that, in a file with no `journey:` line, suggest it is not a journey at all."""
+_JOURNEY_LINE = re.compile(r"^\s*['\"]?journey['\"]?\s*:", re.M)
+
+
+def _vendor_format(data: dict[str, Any]) -> str | None:
+    """The contact-centre export ``data`` looks like, if any."""
+    if "ContactFlow" in data or ("StartAction" in data and "Actions" in data):
+        return "an Amazon Connect flow export"
+    if ("states" in data and ("initial_state" in data or "flags" in data)) or "definition" in data:
+        return "a Twilio Studio flow definition"
+    if {"inboundCall", "inqueueCall", "outboundCall", "inboundChat"} & set(data):
+        return "a Genesys Cloud Architect (Archy) flow"
+    return None
 
 
 def _where(loc: Loc) -> str:
@@ -414,7 +432,18 @@ def load_text(
     doc, syntax = parse_yaml(text, limits)
     problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
     if doc is None:
-        return None, problems
+        garbled = any(p.kind in _GARBLED for p in syntax)
+        if garbled and not _JOURNEY_LINE.search(text):
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "this does not look like a journey file (it has no `journey:` line)",
+                    "not-a-journey",
+                )
+            )
+        return None, sorted(problems)
     checker = _FileChecker(file, doc.source)
     checker.problems.extend(problems)
     data = doc.data
@@ -434,7 +463,26 @@ def load_text(
         )
         return None, checker.problems
 
+    vendor = _vendor_format(data)
+    if vendor or not {k.lower() for k in data} & set(Journey.model_fields):
+        what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
+        keys = ", ".join(f"`{k}`" for k in list(data)[:5])
+        checker.add(
+            doc.source.value(()),
+            f"this is not a journey file: {what} (its keys: {keys})",
+            "not-a-journey",
+        )
+        return None, checker.problems
     nodes = data.get("nodes")
+    limits = limits or Limits()
+    if isinstance(nodes, dict) and len(nodes) > limits.max_steps:
+        checker.add(
+            doc.source.key(("nodes",)),
+            f"the journey has {len(nodes):,} steps, over the limit of {limits.max_steps:,} "
+            "(raise it with --max-steps)",
+            "too-many-steps",
+        )
+        return None, checker.problems
     raw_steps: dict[str, Any] = nodes if isinstance(nodes, dict) else {}
     steps = _check_steps(checker, raw_steps)
     step_errors = bool(checker.problems)

@@ -55,6 +55,8 @@ class Limits:
     """How many values aliases (``*name``) may expand to in all."""
     max_depth: int = 64
     """Deepest nesting of mappings and lists."""
+    max_steps: int = 250_000
+    """Most steps in one journey."""
 
 
 @dataclass(frozen=True)

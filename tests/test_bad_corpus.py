@@ -1,0 +1,151 @@
+"""The bad-input corpus: one file per kind of mistake, each with its exact messages.
+
+Every file in ``tests/bad/`` is listed here; the hostile inputs too big to
+commit (huge lines, deep nesting, alias bombs, oversized files) are made by
+the tests. Nothing may raise, hang or run anything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from journeymap.loader import load_file, load_text
+from journeymap.source import Limits
+
+BAD = ROOT / "tests" / "bad"
+
+EXPECTED: dict[str, list[str]] = {
+    "binary.yaml": [
+        "1:1: the file looks binary (it holds NUL bytes), not YAML text [binary]",
+    ],
+    "broken-indentation.yaml": [
+        "6:4: the indentation is off: this line does not line up with the lines above it [indentation]",
+    ],
+    "byte-order-mark.yaml": [],
+    "csv-export.yaml": [
+        "1:1: the top level must be a mapping with `journey`, `entry` and `nodes`, not the text `step,type,next greeting,message,menu me…` [not-a-journey]",
+    ],
+    "duplicate-keys-and-steps.yaml": [
+        "3:1: duplicate key `entry` (first written at line 2); YAML keeps only one of them [duplicate-key]",
+        "5:31: duplicate key `next` (first written at line 5); YAML keeps only one of them [duplicate-key]",
+        "7:3: duplicate key `b` (first written at line 6); YAML keeps only one of them [duplicate-key]",
+    ],
+    "empty.yaml": [
+        "1:1: the file is empty: a journey needs at least `journey`, `entry` and `nodes` [empty]",
+    ],
+    "markdown-notes.yaml": [
+        "1:1: this does not look like a journey file (it has no `journey:` line) [not-a-journey]",
+        "3:3: the indentation is off: this line does not line up with the lines above it [indentation]",
+    ],
+    "missing-keys.yaml": [
+        "1:1: missing required key `entry` [missing-key]",
+        "1:1: missing required key `journey` [missing-key]",
+        "3:3: step `a` has no `type` (one of: message, menu, input, queue, agent, self_service, condition, redirect, external, end) [missing-type]",
+    ],
+    "python-tag.yaml": [
+        "4:6: the tag `!!python/object/apply:os.system` is not allowed: journey files hold plain data (text, numbers, true/false, lists and mappings) and nothing in them is ever run [tag]",
+    ],
+    "tab-indentation.yaml": [
+        "4:1: a tab character is used for indentation; YAML allows only spaces [tab]",
+    ],
+    "typo-in-id.yaml": [
+        "2:8: entry `welcom` names no step of this journey (did you mean `welcome`?) [unknown-target]",
+        "4:34: step `welcome`: `next` leads to `main_mneu`, which is no step of this journey (did you mean `main_menu`?) [unknown-target]",
+        "5:58: step `main_menu`: `on_fail` leads to `don`, which is no step of this journey (did you mean `done`?) [unknown-target]",
+    ],
+    "typo-in-key.yaml": [
+        "6:5: step `welcome`: unknown key `sya` (did you mean `say`?) [unknown-key]",
+        "7:5: step `welcome`: unknown key `nxet` (did you mean `next`?) [unknown-key]",
+        "8:21: step `done`: unknown key `outcom` (did you mean `outcome`?) [unknown-key]",
+    ],
+    "unterminated-quote.yaml": [
+        "4:27: a quoted text opened at line 4, column 27 is never closed [unclosed-quote]",
+    ],
+    "vendor-json.yaml": [
+        "1:1: this is not a journey file: it looks like an Amazon Connect flow export (its keys: `Version`, `StartAction`, `Actions`) [not-a-journey]",
+    ],
+    "wrong-encoding.yaml": [
+        "2:11: the file is not UTF-8 text: byte 0xE9 at line 2, column 11 cannot be read; save it as UTF-8 [encoding]",
+    ],
+    "wrong-types.yaml": [
+        "2:10: `channel` cannot be `7`; use one of: phone, chat, web, app, email, sms, in_person, social [bad-value]",
+        "5:35: step `q`: `wait_estimate` must be true or false, not the text `yes` [wrong-type]",
+        "5:52: step `q`: `callback` must be true or false, not `1` [wrong-type]",
+        "5:61: step `q`: `next` must be a step id or a mapping with `to`, not a list [wrong-type]",
+        "6:30: step `a`: `collects` must be a list, not the text `account` [wrong-type]",
+        "7:27: step `e`: `outcome` cannot be `closed`; use one of: resolved, unresolved, abandoned, disconnected [bad-value]",
+    ],
+}
+
+
+def test_every_corpus_file_is_listed() -> None:
+    assert sorted(p.name for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file_gets_its_exact_messages(name: str) -> None:
+    loaded, problems = load_file(BAD / name)
+    assert [f"{p.line}:{p.column}: {p.message} [{p.kind}]" for p in problems] == EXPECTED[name]
+    assert (loaded is None) == bool(EXPECTED[name])
+
+
+def test_cli_answers_every_corpus_file_without_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeymap", "validate", str(BAD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    for name, messages in EXPECTED.items():
+        for message in messages:
+            assert f"{BAD / name}:{message}" in proc.stdout
+
+
+def test_huge_single_line() -> None:
+    text = "journey: long\nentry: a\nnodes:\n  a: {type: end, say: " + "x" * 2_000_000 + "}\n"
+    loaded, problems = load_text(text, "long.yaml")
+    assert problems == [] and loaded is not None
+
+
+def test_deeply_nested_junk() -> None:
+    text = "journey: deep\nentry: a\nnodes: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n"
+    _, problems = load_text(text, "deep.yaml")
+    assert [p.kind for p in problems] == ["too-deep"]
+
+
+def test_billion_laughs() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)
+    ]
+    _, problems = load_text("\n".join(lines) + "\n", "bomb.yaml")
+    assert [p.kind for p in problems] == ["alias-bomb"]
+
+
+def test_recursive_alias() -> None:
+    _, problems = load_text("journey: &j [*j]\n", "loop.yaml")
+    assert [p.kind for p in problems] == ["alias"]
+
+
+def test_oversized_file_and_too_many_steps(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text(
+        "journey: big\nentry: s0\nnodes:\n"
+        + "".join(f"  s{i}: {{type: message, next: s{i + 1}}}\n" for i in range(2000))
+        + "  s2000: {type: end}\n"
+    )
+    _, problems = load_file(big, Limits(max_bytes=10_000))
+    assert [p.kind for p in problems] == ["too-large"]
+    _, problems = load_file(big, Limits(max_steps=1000))
+    assert [str(p) for p in problems] == [
+        f"{big}:3:1: the journey has 2,001 steps, over the limit of 1,000 "
+        "(raise it with --max-steps) [too-many-steps]"
+    ]
