@@ -391,16 +391,21 @@ def render(
         typer.Option("--rule", help="Show only these rules' findings (ids or names)."),
     ] = None,
     output: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="A folder (one file per journey, named after it) or, for one journey, a file.",
+            help="A folder (one file per journey, named after it) or, for one journey, a file "
+            "[default: here, never replacing a file].",
+            show_default=False,
         ),
-    ] = Path("."),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="Settings file (see `audit`).")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds Graphviz may take per diagram.", min=1)
+    ] = 600.0,
     max_file_size: MaxFileSize = 32.0,
 ) -> None:
     """Draw annotated diagrams: each finding marked where it sits, hurdles on every step.
@@ -425,13 +430,17 @@ def render(
         typer.echo(str(problem), err=True)
     result = audit_journeys(loaded.journeys, settings)
     inputs = list(loaded.files)
+    asked = output is not None
+    output = output or Path(".")
     single = len(loaded.journeys) == 1 and output.suffix == f".{fmt}" and not output.is_dir()
     suffix = "" if view == "full" else f".{view}"
     for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
         source, engine = diagram_source(journey, journey_audit, view, rules)
         target = output if single else output / f"{journey.id}{suffix}.{fmt}"
+        if not asked and target.exists():
+            raise _fail(f"{target} exists already; give --output to choose where to write")
         try:
-            data = run_graphviz(source, fmt, engine)
+            data = run_graphviz(source, fmt, engine, timeout)
             write_atomic(target, data, inputs)
         except (RenderError, OutputError) as exc:
             raise _fail(str(exc)) from None

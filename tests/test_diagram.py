@@ -190,3 +190,28 @@ def test_large_journeys_are_drawn_in_their_large_form() -> None:
     assert "splines=line" in source and "subgraph cluster_" not in source
     small, _ = diagram_source(*_sample("claims-handoff-chain"))
     assert "splines=line" not in small and "subgraph cluster_" in small
+
+
+def test_graphviz_is_stopped_after_the_timeout() -> None:
+    from journeymap.diagram import RenderError
+
+    chain = "digraph{" + ";".join(f"n{i}->n{i + 1}" for i in range(20000)) + "}"
+    with pytest.raises(RenderError, match="took longer than 0.5 s"):
+        render(chain, "svg", timeout=0.5)
+
+
+def test_default_output_never_replaces_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    journey = JOURNEYS / "power-outage-line.yaml"
+    result = runner.invoke(app, ["render", str(journey), "-f", "dot"])
+    assert result.exit_code == 0
+    first = (tmp_path / "power-outage-line.dot").read_text()
+    (tmp_path / "power-outage-line.dot").write_text("mine")
+    result = runner.invoke(app, ["render", str(journey), "-f", "dot"])
+    assert result.exit_code == 2 and "exists already" in result.stderr
+    assert (tmp_path / "power-outage-line.dot").read_text() == "mine"
+    result = runner.invoke(app, ["render", str(journey), "-f", "dot", "-o", "."])
+    assert result.exit_code == 0
+    assert (tmp_path / "power-outage-line.dot").read_text() == first

@@ -6,6 +6,7 @@ from typing import Any
 
 import networkx as nx
 import yaml
+from conftest import JOURNEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +157,67 @@ def test_random_text_never_raises(text: str) -> None:
     assert loaded is not None or problems
     for problem in problems:
         assert problem.line >= 1 and problem.column >= 1
+
+
+SAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(JOURNEYS.glob("*.yaml"))]
+
+
+@st.composite
+def mutated_samples(draw: st.DrawFn) -> str:
+    """A sample journey after a few random edits a hurried person might make."""
+    text = draw(st.sampled_from(SAMPLE_TEXTS))
+    for _ in range(draw(st.integers(1, 4))):
+        lines = text.split("\n")
+        edit = draw(st.sampled_from(["delete", "insert", "duplicate", "swap", "indent", "char"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        if edit == "delete":
+            del lines[i]
+        elif edit == "insert":
+            lines.insert(i, draw(st.text(max_size=30)))
+        elif edit == "duplicate":
+            lines.insert(i, lines[j])
+        elif edit == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif edit == "indent":
+            lines[i] = draw(st.sampled_from(["", " ", "\t", "    "])) + lines[i].lstrip()
+        else:
+            line = lines[i]
+            k = draw(st.integers(0, len(line)))
+            lines[i] = (
+                line[:k]
+                + draw(st.sampled_from([":", "{", "}", "[", "'", '"', "#", "&a", "*a", "-"]))
+                + line[k:]
+            )
+        text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_samples())
+def test_mutated_samples_never_break_anything(text: str) -> None:
+    from journeymap.diagram import describe, to_dot
+
+    loaded, problems = load_text(text, "mutated.yaml")
+    assert loaded is not None or problems
+    for problem in problems:
+        assert problem.line >= 1 and problem.column >= 1 and problem.message
+    if loaded is not None and not loaded.cross_references:
+        result = audit_journeys([loaded])
+        render(result, Format.TEXT)
+        for view in ("full", "teams", "focus"):
+            to_dot(describe(loaded, result.journeys[0], view))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_renderers_never_break_on_valid_journeys(data: dict[str, Any]) -> None:
+    from journeymap.diagram import describe, to_dot
+
+    loaded = _load(data)
+    result = audit_journeys([loaded])
+    for fmt in Format:
+        render(result, fmt)
+    for view in ("full", "teams", "focus"):
+        source = to_dot(describe(loaded, result.journeys[0], view))
+        assert source.startswith("digraph")

@@ -104,3 +104,22 @@ def test_json_report_matches_its_published_schema() -> None:
     doc = json.loads(render(result, Format.JSON))
     assert list(validator.iter_errors(doc)) == []
     assert doc["summary"]["problems"] == 1
+
+
+def test_audits_are_byte_identical_across_hash_seeds() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("0", "7", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run(
+            [sys.executable, "-m", "journeymap", "audit", "journeys", "-f", "json", "--exit-zero"],
+            capture_output=True,
+            check=True,
+            cwd=JOURNEYS.parent,
+            env=env,
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1

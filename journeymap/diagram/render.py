@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import graphviz
 
@@ -28,16 +29,29 @@ def is_large(node_count: int) -> bool:
     return node_count > LARGE
 
 
-def render(source: str, fmt: str, engine: str = "dot") -> bytes:
-    """``source`` laid out by ``engine`` and rendered as ``fmt``."""
+DEFAULT_TIMEOUT = 600.0
+"""Seconds Graphviz may take for one diagram before it is stopped."""
+
+
+def render(source: str, fmt: str, engine: str = "dot", timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """``source`` laid out by ``engine`` and rendered as ``fmt``, within ``timeout`` s."""
     if fmt == "dot":
         return source.encode("utf-8")
     if shutil.which(engine) is None:
         raise RenderError(INSTALL_HINT)
+    command = graphviz.backend.dot_command.command(engine, fmt)
     try:
-        return bytes(graphviz.pipe(engine, fmt, source.encode("utf-8"), quiet=True))
+        process = graphviz.backend.execute.run_check(
+            command, input=source.encode("utf-8"), capture_output=True, timeout=timeout
+        )
     except graphviz.ExecutableNotFound as exc:  # pragma: no cover - raced with which()
         raise RenderError(INSTALL_HINT) from exc
     except graphviz.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
         raise RenderError(f"Graphviz failed: {detail or exc}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(
+            f"Graphviz took longer than {timeout:g} s and was stopped; try --view teams or "
+            "--view focus, or a longer --timeout"
+        ) from exc
+    return bytes(process.stdout)
