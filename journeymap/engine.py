@@ -33,7 +33,7 @@ from .loader import (
 )
 from .metrics import journey_metrics
 from .rules import BY_KEY, RULES, Rule, get_rule
-from .source import Limits
+from .source import Limits, bulk
 
 
 def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[Rule, ...]:
@@ -142,6 +142,16 @@ def audit_journeys(
         per_journey[loaded.id] = base.for_journey(loaded.journey.audit)
     if rules is None:
         rules = select_rules(base.select, [k for k in base.ignore if get_rule(k)])
+    with bulk():
+        return _audit(journeys, rules, per_journey, problems)
+
+
+def _audit(
+    journeys: Sequence[LoadedJourney],
+    rules: Sequence[Rule],
+    per_journey: dict[str, Settings],
+    problems: list[Problem],
+) -> AuditResult:
     graph = build_graph(journeys)
     analysis = Analysis(graph, per_journey)
     found: dict[str, list[Finding]] = {j.id: [] for j in journeys}

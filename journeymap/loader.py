@@ -36,7 +36,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .model import STEP_TYPES, Journey
-from .source import Limits, SourceMap, decode, parse_yaml
+from .source import Limits, SourceMap, bulk, decode, parse_yaml
 
 JOURNEY_SUFFIXES = (".yaml", ".yml")
 
@@ -641,13 +641,14 @@ def load_files(
     """Load the given journey files as one run; see :func:`load_paths`."""
     problems = list(problems or [])
     loaded: list[LoadedJourney] = []
-    for done, name in enumerate(files, 1):
-        if progress is not None:
-            progress(done, len(files))
-        journey, file_problems = load_file(name, limits)
-        problems.extend(file_problems)
-        if journey is not None:
-            loaded.append(journey)
+    with bulk():
+        for done, name in enumerate(files, 1):
+            if progress is not None:
+                progress(done, len(files))
+            journey, file_problems = load_file(name, limits)
+            problems.extend(file_problems)
+            if journey is not None:
+                loaded.append(journey)
     cross = resolve_cross_references(loaded)
     if cross:
         bad = {p.file for p in cross}
