@@ -13,17 +13,10 @@ from html import escape
 
 from .. import __version__
 from ..diagram.build import element_id
+from ..diagram.dot import SEVERITY_COLORS
 from ..findings import AuditResult, JourneyAudit, Severity
 from ..rules import get_rule
 from .common import handoffs_text, number, plural
-
-SEVERITY_COLORS = {
-    Severity.CRITICAL: "#a50e0e",
-    Severity.HIGH: "#d93025",
-    Severity.MEDIUM: "#e37400",
-    Severity.LOW: "#1a73e8",
-    Severity.INFO: "#5f6368",
-}
 
 STYLE = """
 :root { --ink: #202124; --muted: #5f6368; --line: #dadce0; --accent: #1a73e8; }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .. import algorithms
 from ..analysis import Analysis, Hit
@@ -259,14 +259,15 @@ REPEATED_INFO = Rule(
 )
 
 
-def _queue_no_wait_estimate(a: Analysis) -> Iterator[Hit]:
-    for node in a.graph:
-        if a.type(node) == "queue" and not a.step(node).wait_estimate:
-            yield Hit(
-                node,
-                f"queue `{a.name(node)}` does not tell customers how long they will wait",
-                nodes=(node,),
-            )
+def _queues_without(flag: str, lack: str) -> Callable[[Analysis], Iterator[Hit]]:
+    """A check reporting every queue whose boolean ``flag`` is false."""
+
+    def check(a: Analysis) -> Iterator[Hit]:
+        for node in a.graph:
+            if a.type(node) == "queue" and not getattr(a.step(node), flag):
+                yield Hit(node, f"queue `{a.name(node)}` {lack}", nodes=(node,))
+
+    return check
 
 
 QUEUE_NO_WAIT_ESTIMATE = Rule(
@@ -281,18 +282,8 @@ QUEUE_NO_WAIT_ESTIMATE = Rule(
     ),
     example="billing_queue: {type: queue, next: billing_agent}",
     fix="Announce the expected wait (`wait_estimate: true`) and update it while they hold.",
-    check=_queue_no_wait_estimate,
+    check=_queues_without("wait_estimate", "does not tell customers how long they will wait"),
 )
-
-
-def _queue_no_callback(a: Analysis) -> Iterator[Hit]:
-    for node in a.graph:
-        if a.type(node) == "queue" and not a.step(node).callback:
-            yield Hit(
-                node,
-                f"queue `{a.name(node)}` does not offer to call the customer back",
-                nodes=(node,),
-            )
 
 
 QUEUE_NO_CALLBACK = Rule(
@@ -307,7 +298,7 @@ QUEUE_NO_CALLBACK = Rule(
     ),
     example="billing_queue: {type: queue, next: billing_agent}",
     fix="Offer a call-back that keeps the customer's place (`callback: true`).",
-    check=_queue_no_callback,
+    check=_queues_without("callback", "does not offer to call the customer back"),
 )
 
 
