@@ -74,6 +74,7 @@ PathsArg = Annotated[
     typer.Argument(
         help="Journey files, or folders searched recursively for *.yaml and *.yml.",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 MaxFileSize = Annotated[
@@ -120,7 +121,9 @@ def validate(
     for name in result.files:
         if name in loaded:
             journey = loaded[name].journey
-            typer.echo(f"{name}: OK (journey `{journey.journey}`, {len(journey.nodes)} steps)")
+            count = len(journey.nodes)
+            plural = "" if count == 1 else "s"
+            typer.echo(f"{name}: OK (journey `{journey.journey}`, {count} step{plural})")
     for lines in by_file.values():
         for line in lines:
             typer.echo(line)
@@ -280,11 +283,19 @@ def audit(
     ] = None,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Run only these rules (ids or names, comma-separated)."),
+        typer.Option(
+            "--select",
+            help="Run only these rules (ids or names, comma-separated).",
+            metavar="RULES",
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", help="Do not run these rules (ids or names, comma-separated)."),
+        typer.Option(
+            "--ignore",
+            help="Do not run these rules (ids or names, comma-separated).",
+            metavar="RULES",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
@@ -388,7 +399,9 @@ def render(
     ] = "full",
     rule: Annotated[
         list[str] | None,
-        typer.Option("--rule", help="Show only these rules' findings (ids or names)."),
+        typer.Option(
+            "--rule", help="Show only these rules' findings (ids or names).", metavar="RULES"
+        ),
     ] = None,
     output: Annotated[
         Path | None,

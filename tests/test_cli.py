@@ -43,13 +43,13 @@ def test_help_lists_commands() -> None:
 def test_validate_ok_and_bad(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(GOOD)
-    assert run("validate", str(good)) == (0, f"{good}: OK (journey `demo`, 1 steps)\n", "")
+    assert run("validate", str(good)) == (0, f"{good}: OK (journey `demo`, 1 step)\n", "")
     bad = tmp_path / "bad.yaml"
     bad.write_text("journey: demo\nentry: a\nnodes:\n  a: {type: end, outcom: resolved}\n")
     code, out, err = run("validate", str(tmp_path))
     assert code == 2
     assert out == (
-        f"{good}: OK (journey `demo`, 1 steps)\n"
+        f"{good}: OK (journey `demo`, 1 step)\n"
         f"{bad}:4:18: step `a`: unknown key `outcom` (did you mean `outcome`?) [unknown-key]\n"
     )
     assert "1 problem(s) in 1 file(s); 1 of 2 file(s) valid" in err
