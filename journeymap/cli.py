@@ -467,6 +467,52 @@ def render(
         raise typer.Exit(EXIT_INPUT)
 
 
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Flow exports (so far: Amazon Connect).", metavar="FILE"),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the journey files.")
+    ] = Path("."),
+) -> None:
+    """Convert contact-centre flow exports into journey YAML files you can edit and audit.
+
+    Each file is named after its journey; an existing file is never replaced.
+    """
+    from .importers import import_file, journey_yaml
+    from .loader import load_text
+
+    failed = False
+    for path in files:
+        data, problems = import_file(path)
+        if data is None:
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+            failed = True
+            continue
+        text = journey_yaml(data)
+        target = output / f"{data['journey']}.yaml"
+        _, check = load_text(text, str(target))
+        for problem in check:  # the importer's own output must be a valid journey
+            typer.echo(f"{path}: importer produced an invalid journey: {problem}", err=True)
+            failed = True
+        if check:
+            continue
+        if target.exists():
+            typer.echo(f"error: {target} exists already; import never replaces a file", err=True)
+            failed = True
+            continue
+        try:
+            write_atomic(target, text, [str(p) for p in files])
+        except OutputError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"wrote {target} ({len(data['nodes'])} steps from {path})")
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: id, name, default severity and what it finds."""

@@ -200,6 +200,9 @@ class _Step(_Strict):
     )
     seconds: float | None = Field(None, ge=0, description="typical duration of the step")
     ignore: Ignore = Field(default_factory=dict)
+    source: str | None = Field(
+        None, description="the vendor block this step was imported from (journeymap import)"
+    )
 
     def exits(self) -> Iterator[Exit]:
         """Every way out of this step, in the order the format lists them."""

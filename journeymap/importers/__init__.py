@@ -1,0 +1,69 @@
+"""Import contact-centre flow exports as journeys.
+
+So far: Amazon Connect (:mod:`.connect`). Each importer has ``looks_like(data)``
+and ``convert(data, name) -> journey data``; :func:`import_file` picks the
+importer from the content, never from the file name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..loader import Problem, read_file
+from ..source import Limits, parse_yaml
+from . import connect
+
+IMPORTERS = {"amazon-connect": connect}
+
+
+def detect(data: Any) -> str | None:
+    """The name of the format ``data`` is in, or None."""
+    for name, importer in IMPORTERS.items():
+        if importer.looks_like(data):
+            return name
+    return None
+
+
+def import_file(
+    path: str | os.PathLike[str], limits: Limits | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Journey data converted from a vendor export, or the problems in the way."""
+    name = str(path)
+    text, problems = read_file(path, limits)
+    if text is None:
+        return None, problems
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        doc, syntax = parse_yaml(text, limits)
+        if doc is None:
+            return None, [Problem(name, p.line, p.column, p.message, p.kind) for p in syntax]
+        data = doc.data
+    fmt = detect(data)
+    if fmt is None:
+        return None, [
+            Problem(
+                name,
+                1,
+                1,
+                "not a flow export journeymap can import (so far: Amazon Connect flows)",
+                "unknown-format",
+            )
+        ]
+    return IMPORTERS[fmt].convert(data, Path(name).stem), []
+
+
+def journey_yaml(data: dict[str, Any]) -> str:
+    """Journey data as a readable YAML file."""
+    header = (
+        "# yaml-language-server: $schema=journey.schema.json\n"
+        "# Imported by `journeymap import`; each step's `source` is the vendor block it came "
+        "from.\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return header + body

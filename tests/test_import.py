@@ -1,0 +1,90 @@
+"""Importing contact-centre exports (so far: Amazon Connect)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import ROOT
+from typer.testing import CliRunner
+
+import journeymap
+from journeymap.cli import app
+from journeymap.importers import detect, import_file, journey_yaml
+from journeymap.importers.connect import convert
+
+VENDOR = ROOT / "tests" / "vendor"
+CONNECT = VENDOR / "connect-support-line.json"
+
+
+def _converted() -> dict:  # type: ignore[type-arg]
+    return convert(json.loads(CONNECT.read_text()), "connect-support-line")
+
+
+def test_every_construct_becomes_the_right_step() -> None:
+    nodes = _converted()["nodes"]
+    assert nodes["welcome"]["say"] == "Welcome to Example Telecom."
+    # the logging block is passed through
+    assert nodes["welcome"]["next"] == "hours"
+    hours = nodes["hours"]
+    assert hours["type"] == "condition"
+    assert set(hours["branches"]) == {"True", "default", "NoMatchingError"}
+    assert nodes["closed"]["say"] == "(dynamic prompt)"
+    menu = nodes["menu"]
+    assert menu["type"] == "menu" and set(menu["options"]) == {"1", "2"}
+    assert menu["no_input"] == menu["no_match"] == "retry"
+    assert menu["max_retries"] == 3  # from the Loop's LoopCount
+    assert menu["on_fail"] == "bye_after_error"
+    account = nodes["account"]
+    assert account["type"] == "input" and account["say"] == "(dynamic prompt)"
+    queue = nodes["transfer"]
+    assert (queue["type"], queue["team"]) == ("queue", "support_queue")
+    assert nodes[queue["next"]]["type"] == "agent"
+    assert nodes["partner"]["type"] == "agent"
+    survey = nodes["to_survey"]
+    assert (survey["type"], survey["target"]) == ("external", "Survey flow")
+    assert nodes["bye"]["outcome"] == "resolved"
+    assert nodes["bye_after_error"]["outcome"] == "disconnected"
+    assert all("source" in step for step in nodes.values())
+
+
+def test_imported_journey_is_valid_and_audits_truly() -> None:
+    loaded, problems = journeymap.load_text(journey_yaml(_converted()), "imported.yaml")
+    assert problems == [] and loaded is not None
+    findings = {(f.name, f.node) for f in journeymap.audit_journeys([loaded]).findings}
+    # an account-entry error or a menu error hangs up: true of this flow
+    assert ("disconnect-on-error", "account") in findings
+    assert ("disconnect-on-error", "menu") in findings
+    # the Loop bounds the retries: not unbounded
+    assert not any(name == "unbounded-retry" for name, _ in findings)
+    assert not any(name == "endless-loop" for name, _ in findings)
+
+
+def test_format_is_detected_from_content_and_wrappers() -> None:
+    flow = json.loads(CONNECT.read_text())
+    assert detect(flow) == "amazon-connect"
+    assert detect({"ContactFlow": {"Name": "X", "Content": json.dumps(flow)}}) == "amazon-connect"
+    assert detect({"Name": "X", "Type": "CONTACT_FLOW", "Content": json.dumps(flow)}) == (
+        "amazon-connect"
+    )
+    assert detect({"journey": "x"}) is None
+
+
+def test_import_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", str(CONNECT), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "connect-support-line.yaml"
+    assert written.exists()
+    assert runner.invoke(app, ["validate", str(written)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(CONNECT), "-o", str(tmp_path)])
+    assert again.exit_code == 2 and "exists already" in again.stderr
+    not_a_flow = tmp_path / "x.json"
+    not_a_flow.write_text('{"hello": 1}')
+    result = runner.invoke(app, ["import", str(not_a_flow), "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "not a flow export" in result.stderr
+
+
+def test_import_file_reads_json() -> None:
+    data, problems = import_file(CONNECT)
+    assert problems == [] and data is not None and data["journey"] == "connect-support-line"
