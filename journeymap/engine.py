@@ -107,6 +107,7 @@ def _finding(a: Analysis, rule: Rule, hit: Hit) -> Finding:
             Route(a.name(u, journey), a.name(v, journey), kind, choice)
             for u, v, kind, choice in hit.routes
         ),
+        source_ref=a.step(hit.node).source,
     )
 
 

@@ -88,3 +88,18 @@ def test_import_command(tmp_path: Path) -> None:
 def test_import_file_reads_json() -> None:
     data, problems = import_file(CONNECT)
     assert problems == [] and data is not None and data["journey"] == "connect-support-line"
+
+
+def test_vendor_block_shows_in_every_format(tmp_path: Path) -> None:
+    from journeymap.reporters import Format, render
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(CONNECT), "-o", str(tmp_path)]).exit_code == 0
+    result = journeymap.audit([tmp_path / "connect-support-line.yaml"])
+    finding = next(f for f in result.findings if f.node == "menu")
+    assert finding.source_ref == "menu"
+    assert "vendor block: menu" in render(result, Format.TEXT)
+    assert "vendor block: `menu`" in render(result, Format.MARKDOWN)
+    assert "vendor block: <code>menu</code>" in render(result, Format.HTML)
+    assert '"source": "menu"' in render(result, Format.JSON)
+    assert '"vendorBlock": "menu"' in render(result, Format.SARIF)

@@ -158,6 +158,11 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
                 f'<span class="detail">line {f.line}</span></td>'
                 f"<td>{_words(f.message)}"
                 + (f'<div class="detail">path: {path}</div>' if path else "")
+                + (
+                    f'<div class="detail">vendor block: <code>{_e(f.source_ref)}</code></div>'
+                    if f.source_ref
+                    else ""
+                )
                 + f'<div class="detail"><b>Why:</b> {why}</div>'
                 f'<div class="detail"><b>Fix:</b> {fix}</div></td></tr>'
             )

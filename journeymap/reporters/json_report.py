@@ -27,6 +27,7 @@ def finding_data(f: Finding) -> dict[str, Any]:
             {"from": r.source, "to": r.target, "kind": r.kind, "choice": r.choice} for r in f.routes
         ],
         "fingerprint": f.fingerprint,
+        "source": f.source_ref,
     }
 
 

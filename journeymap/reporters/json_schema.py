@@ -47,6 +47,7 @@ FINDING = _object(
             ),
         },
         "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+        "source": {"type": ["string", "null"], "description": "the vendor block, if imported"},
     }
 )
 

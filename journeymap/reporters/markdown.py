@@ -63,6 +63,8 @@ def _journey(audit: JourneyAudit) -> list[str]:
             )
             if f.path:
                 lines.append(f"  - path: {' → '.join(f'`{s}`' for s in f.path)}")
+            if f.source_ref:
+                lines.append(f"  - vendor block: `{_cell(f.source_ref)}`")
             if rule is not None:
                 lines.append(f"  - fix: {_cell(rule.fix)}")
         lines.append("")

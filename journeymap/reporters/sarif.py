@@ -79,7 +79,12 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": f.message},
         "locations": [_location(f, f.node)],
         "partialFingerprints": {FINGERPRINT: f.fingerprint},
-        "properties": {"severity": f.severity.value, "journey": f.journey, "nodes": list(f.nodes)},
+        "properties": {
+            "severity": f.severity.value,
+            "journey": f.journey,
+            "nodes": list(f.nodes),
+            **({"vendorBlock": f.source_ref} if f.source_ref else {}),
+        },
     }
     if f.path:
         result["codeFlows"] = [

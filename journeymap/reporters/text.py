@@ -51,6 +51,8 @@ def _journey(audit: JourneyAudit, color: bool, verbose: bool) -> list[str]:
         lines.append(f"{f.file}:{f.line}:{f.column}: {severity} {f.rule} {f.name}: {f.message}")
         if f.path:
             lines.append(f"    path: {' → '.join(f.path)}")
+        if f.source_ref:
+            lines.append(f"    vendor block: {f.source_ref}")
         if verbose:
             rule = get_rule(f.rule)
             if rule is not None:
