@@ -464,20 +464,56 @@ def load_text(
         return None, checker.problems
 
     vendor = _vendor_format(data)
+    if vendor == "an Amazon Connect flow export":
+        from .importers import connect
+
+        if connect.looks_like(data):
+            imported = connect.convert(data, os.path.splitext(os.path.basename(file))[0])
+            checker.source = _vendor_source_map(doc.source, data, imported)
+            return _check_journey(imported, checker, limits)
     if vendor or not {k.lower() for k in data} & set(Journey.model_fields):
         what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
         keys = ", ".join(f"`{k}`" for k in list(data)[:5])
+        support = " (journeymap reads Amazon Connect flows so far)" if vendor else ""
         checker.add(
             doc.source.value(()),
-            f"this is not a journey file: {what} (its keys: {keys})",
+            f"this is not a journey file: {what}{support} (its keys: {keys})",
             "not-a-journey",
         )
         return None, checker.problems
+    return _check_journey(data, checker, limits)
+
+
+def _vendor_source_map(
+    original: SourceMap, data: dict[str, Any], imported: dict[str, Any]
+) -> SourceMap:
+    """Positions for an imported journey: each step at its vendor block in the export."""
+    blocks: dict[str, tuple[int, int]] = {}
+    actions = data.get("Actions")
+    if isinstance(actions, list):  # a bare flow: each action's own line
+        for i, action in enumerate(actions):
+            if isinstance(action, dict):
+                blocks[str(action.get("Identifier"))] = original.value(("Actions", i))
+    top = original.value(())
+    source = SourceMap()
+    source.values[()] = top
+    for step_id, step in imported["nodes"].items():
+        position = blocks.get(str(step.get("source")), top)
+        source.values[("nodes", step_id)] = position
+        source.keys[("nodes", step_id)] = position
+    return source
+
+
+def _check_journey(
+    data: dict[str, Any], checker: _FileChecker, limits: Limits | None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Validate journey data (from a journey file or an import) and its references."""
+    file = checker.file
     nodes = data.get("nodes")
     limits = limits or Limits()
     if isinstance(nodes, dict) and len(nodes) > limits.max_steps:
         checker.add(
-            doc.source.key(("nodes",)),
+            checker.source.key(("nodes",)),
             f"the journey has {len(nodes):,} steps, over the limit of {limits.max_steps:,} "
             "(raise it with --max-steps)",
             "too-many-steps",
@@ -505,7 +541,7 @@ def load_text(
     cross = _check_references(checker, steps, raw_steps, team_ids, data.get("entry"))
     if checker.problems or journey is None:
         return None, sorted(checker.problems)
-    return LoadedJourney(journey, file, doc.source, tuple(cross)), []
+    return LoadedJourney(journey, file, checker.source, tuple(cross)), []
 
 
 def read_file(
@@ -560,7 +596,7 @@ def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[st
             files = sorted(
                 str(p)
                 for p in path.rglob("*")
-                if p.suffix in JOURNEY_SUFFIXES
+                if (p.suffix in JOURNEY_SUFFIXES or (p.suffix == ".json" and _is_flow_export(p)))
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
@@ -575,6 +611,16 @@ def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[st
                 seen.add(key)
                 found.append(name)
     return found, problems
+
+
+def _is_flow_export(path: Path) -> bool:
+    """Whether a JSON file in a folder is a flow export journeymap reads (by content)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    return b'"StartAction"' in head or b'"ContactFlow"' in head
 
 
 def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]:

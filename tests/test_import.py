@@ -103,3 +103,23 @@ def test_vendor_block_shows_in_every_format(tmp_path: Path) -> None:
     assert "vendor block: <code>menu</code>" in render(result, Format.HTML)
     assert '"source": "menu"' in render(result, Format.JSON)
     assert '"vendorBlock": "menu"' in render(result, Format.SARIF)
+
+
+def test_exports_are_audited_directly_with_their_own_lines(tmp_path: Path) -> None:
+    result = journeymap.audit([CONNECT])
+    assert result.problems == ()
+    finding = next(f for f in result.findings if f.node == "menu")
+    assert (finding.file, finding.line, finding.column) == (str(CONNECT), 24, 5)
+    # in a folder, JSON files are read when their content is a flow export
+    (tmp_path / "flow.json").write_text(CONNECT.read_text())
+    (tmp_path / "package.json").write_text('{"name": "not a flow"}')
+    assert [j.journey for j in journeymap.audit([tmp_path]).journeys] == ["connect-support-line"]
+
+
+def test_formats_not_yet_read_are_named() -> None:
+    loaded, problems = journeymap.load_text('{"inboundCall": {"name": "x"}}', "flow.yaml")
+    assert loaded is None
+    assert [p.message for p in problems] == [
+        "this is not a journey file: it looks like a Genesys Cloud Architect (Archy) flow "
+        "(journeymap reads Amazon Connect flows so far) (its keys: `inboundCall`)"
+    ]
