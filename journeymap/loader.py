@@ -468,7 +468,15 @@ def load_text(
         from .importers import connect
 
         if connect.looks_like(data):
-            imported = connect.convert(data, os.path.splitext(os.path.basename(file))[0])
+            try:
+                imported = connect.convert(data, os.path.splitext(os.path.basename(file))[0])
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                checker.add(
+                    doc.source.value(()),
+                    f"this Amazon Connect flow cannot be read: {exc}",
+                    "bad-export",
+                )
+                return None, checker.problems
             checker.source = _vendor_source_map(doc.source, data, imported)
             return _check_journey(imported, checker, limits)
     if vendor or not {k.lower() for k in data} & set(Journey.model_fields):

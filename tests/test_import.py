@@ -113,7 +113,7 @@ def test_exports_are_audited_directly_with_their_own_lines(tmp_path: Path) -> No
     # in a folder, JSON files are read when their content is a flow export
     (tmp_path / "flow.json").write_text(CONNECT.read_text())
     (tmp_path / "package.json").write_text('{"name": "not a flow"}')
-    assert [j.journey for j in journeymap.audit([tmp_path]).journeys] == ["connect-support-line"]
+    assert [j.journey for j in journeymap.audit([tmp_path]).journeys] == ["flow"]
 
 
 def test_formats_not_yet_read_are_named() -> None:

@@ -55,7 +55,10 @@ def import_file(
                 "unknown-format",
             )
         ]
-    return IMPORTERS[fmt].convert(data, Path(name).stem), []
+    try:
+        return IMPORTERS[fmt].convert(data, Path(name).stem), []
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return None, [Problem(name, 1, 1, f"this {fmt} export cannot be read: {exc}", "bad-export")]
 
 
 def journey_yaml(data: dict[str, Any]) -> str:

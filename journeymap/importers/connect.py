@@ -100,7 +100,15 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         raise ValueError("not an Amazon Connect flow")
     wrapper_name = data.get("ContactFlow", data).get("Name") if isinstance(data, dict) else None
     flow_name = wrapper_name or name
-    actions: dict[str, dict[str, Any]] = {a["Identifier"]: a for a in flow["Actions"]}
+    raw_actions = flow.get("Actions")
+    if not isinstance(raw_actions, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("Identifier"), str) and "Type" in a
+        for a in raw_actions
+    ):
+        raise ValueError("`Actions` must be a list of actions with `Identifier` and `Type`")
+    actions: dict[str, dict[str, Any]] = {a["Identifier"]: a for a in raw_actions}
+    if flow["StartAction"] not in actions:
+        raise ValueError(f"`StartAction` names no action (`{flow['StartAction']}`)")
     meta = (flow.get("Metadata") or {}).get("ActionMetadata") or {}
     team = _slug(flow_name) or "flow"
     teams: dict[str, Any] = {team: {"name": flow_name, "kind": "automated"}}
