@@ -123,3 +123,27 @@ def test_formats_not_yet_read_are_named() -> None:
         "this is not a journey file: it looks like a Genesys Cloud Architect (Archy) flow "
         "(journeymap reads Amazon Connect flows so far) (its keys: `inboundCall`)"
     ]
+
+
+def test_mutated_connect_exports_never_raise() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    flow = json.loads(CONNECT.read_text())
+    junk = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers()))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        mutated = json.loads(json.dumps(flow))
+        for _ in range(data.draw(st.integers(1, 4))):
+            action = data.draw(st.sampled_from(mutated["Actions"]))
+            key = data.draw(st.sampled_from(sorted(action)))
+            if data.draw(st.booleans()):
+                del action[key]
+            else:
+                action[key] = data.draw(junk)
+        loaded, problems = journeymap.load_text(json.dumps(mutated), "mutated.json")
+        assert loaded is not None or problems
+
+    check()
