@@ -464,25 +464,29 @@ def load_text(
         return None, checker.problems
 
     vendor = _vendor_format(data)
-    if vendor == "an Amazon Connect flow export":
-        from .importers import connect
+    if vendor:
+        from . import importers
 
-        if connect.looks_like(data):
+        fmt = importers.detect(data)
+        if fmt is not None:
+            importer = importers.IMPORTERS[fmt]
             try:
-                imported = connect.convert(data, os.path.splitext(os.path.basename(file))[0])
+                imported = importer.convert(data, os.path.splitext(os.path.basename(file))[0])
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 checker.add(
                     doc.source.value(()),
-                    f"this Amazon Connect flow cannot be read: {exc}",
+                    f"this {vendor.removeprefix('an ').removeprefix('a ')} cannot be read: {exc}",
                     "bad-export",
                 )
                 return None, checker.problems
-            checker.source = _vendor_source_map(doc.source, data, imported)
+            checker.source = _vendor_source_map(doc.source, importer.block_paths(data), imported)
             return _check_journey(imported, checker, limits)
     if vendor or not {k.lower() for k in data} & set(Journey.model_fields):
         what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
         keys = ", ".join(f"`{k}`" for k in list(data)[:5])
-        support = " (journeymap reads Amazon Connect flows so far)" if vendor else ""
+        support = (
+            " (journeymap reads Amazon Connect and Twilio Studio flows so far)" if vendor else ""
+        )
         checker.add(
             doc.source.value(()),
             f"this is not a journey file: {what}{support} (its keys: {keys})",
@@ -493,15 +497,10 @@ def load_text(
 
 
 def _vendor_source_map(
-    original: SourceMap, data: dict[str, Any], imported: dict[str, Any]
+    original: SourceMap, paths: dict[str, Loc], imported: dict[str, Any]
 ) -> SourceMap:
     """Positions for an imported journey: each step at its vendor block in the export."""
-    blocks: dict[str, tuple[int, int]] = {}
-    actions = data.get("Actions")
-    if isinstance(actions, list):  # a bare flow: each action's own line
-        for i, action in enumerate(actions):
-            if isinstance(action, dict):
-                blocks[str(action.get("Identifier"))] = original.value(("Actions", i))
+    blocks = {block: original.value(path) for block, path in paths.items()}
     top = original.value(())
     source = SourceMap()
     source.values[()] = top
@@ -628,7 +627,7 @@ def _is_flow_export(path: Path) -> bool:
             head = handle.read(65536)
     except OSError:
         return False
-    return b'"StartAction"' in head or b'"ContactFlow"' in head
+    return any(mark in head for mark in (b'"StartAction"', b'"ContactFlow"', b'"states"'))
 
 
 def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]:

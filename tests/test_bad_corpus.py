@@ -67,7 +67,7 @@ EXPECTED: dict[str, list[str]] = {
         "4:27: a quoted text opened at line 4, column 27 is never closed [unclosed-quote]",
     ],
     "vendor-json.yaml": [
-        "1:1: this Amazon Connect flow cannot be read: `StartAction` names no action (`a`) [bad-export]",
+        "1:1: this Amazon Connect flow export cannot be read: `StartAction` names no action (`a`) [bad-export]",
     ],
     "wrong-encoding.yaml": [
         "2:11: the file is not UTF-8 text: byte 0xE9 at line 2, column 11 cannot be read; save it as UTF-8 [encoding]",

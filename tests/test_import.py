@@ -121,7 +121,8 @@ def test_formats_not_yet_read_are_named() -> None:
     assert loaded is None
     assert [p.message for p in problems] == [
         "this is not a journey file: it looks like a Genesys Cloud Architect (Archy) flow "
-        "(journeymap reads Amazon Connect flows so far) (its keys: `inboundCall`)"
+        "(journeymap reads Amazon Connect and Twilio Studio flows so far) (its keys: "
+        "`inboundCall`)"
     ]
 
 
@@ -147,3 +148,44 @@ def test_mutated_connect_exports_never_raise() -> None:
         assert loaded is not None or problems
 
     check()
+
+
+TWILIO = VENDOR / "twilio-pharmacy-line.json"
+
+
+def test_twilio_studio_constructs() -> None:
+    from journeymap.importers import twilio
+
+    data = json.loads(TWILIO.read_text())
+    assert detect(data) == "twilio-studio" and detect(data["definition"]) == "twilio-studio"
+    journey = twilio.convert(data, "twilio-pharmacy-line")
+    nodes = journey["nodes"]
+    assert journey["entry"] == ["sms_reply", "hours"]
+    assert nodes["hours"]["type"] == "condition"
+    assert set(nodes["hours"]["branches"]) == {"success", "fail"}
+    menu = nodes["menu"]
+    assert menu["type"] == "menu" and menu["options"] == {"1": "refill", "0": "pharmacists"}
+    assert menu["no_match"] == "menu" and menu["no_input"] == "call_dropped"
+    assert "menu_split" not in nodes  # merged into its menu
+    assert nodes["refill"]["type"] == "input" and nodes["refill"]["no_input"] == "pharmacists"
+    assert nodes["refill_api"]["type"] == "condition"
+    queue = nodes["pharmacists"]
+    assert (queue["type"], queue["team"], queue["on_timeout"]) == (
+        "queue",
+        "pharmacists",
+        "voicemail",
+    )
+    assert nodes["voicemail"]["type"] == "self_service"
+    assert nodes["closed"]["next"] == "call_ends"  # no `next`: the call ends
+    assert nodes["call_ends"]["outcome"] == "resolved"
+    assert nodes["call_dropped"]["outcome"] == "disconnected"
+
+
+def test_twilio_export_audited_directly() -> None:
+    result = journeymap.audit([TWILIO])
+    assert result.problems == ()
+    findings = {(f.name, f.node) for f in result.findings}
+    assert ("disconnect-on-error", "menu") in findings  # silence hangs up
+    assert ("unbounded-retry", "menu") in findings  # a wrong key loops with no limit
+    finding = next(f for f in result.findings if f.node == "menu")
+    assert finding.line == 21 and finding.source_ref == "menu"

@@ -1,8 +1,10 @@
 """Import contact-centre flow exports as journeys.
 
-So far: Amazon Connect (:mod:`.connect`). Each importer has ``looks_like(data)``
-and ``convert(data, name) -> journey data``; :func:`import_file` picks the
-importer from the content, never from the file name.
+So far: Amazon Connect (:mod:`.connect`) and Twilio Studio (:mod:`.twilio`).
+Each importer has ``looks_like(data)``, ``convert(data, name) -> journey data``
+and ``block_paths(data)`` (where each vendor block stands, for locating
+findings); :func:`detect` picks the importer from the content, never from the
+file name.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import yaml
 
 from ..loader import Problem, read_file
 from ..source import Limits, parse_yaml
-from . import connect
+from . import connect, twilio
 
-IMPORTERS = {"amazon-connect": connect}
+IMPORTERS = {"amazon-connect": connect, "twilio-studio": twilio}
 
 
 def detect(data: Any) -> str | None:
@@ -51,7 +53,7 @@ def import_file(
                 name,
                 1,
                 1,
-                "not a flow export journeymap can import (so far: Amazon Connect flows)",
+                "not a flow export journeymap can import (so far: Amazon Connect, Twilio Studio)",
                 "unknown-format",
             )
         ]

@@ -297,3 +297,16 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         "teams": teams,
         "nodes": nodes,
     }
+
+
+def block_paths(data: Any) -> dict[str, tuple[str | int, ...]]:
+    """Where each action stands in the export, by identifier (bare flows only: in the
+    API wrappers the flow is one escaped string)."""
+    actions = data.get("Actions") if isinstance(data, dict) else None
+    if not isinstance(actions, list):
+        return {}
+    return {
+        str(a.get("Identifier")): ("Actions", i)
+        for i, a in enumerate(actions)
+        if isinstance(a, dict)
+    }
