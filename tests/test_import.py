@@ -189,3 +189,25 @@ def test_twilio_export_audited_directly() -> None:
     assert ("unbounded-retry", "menu") in findings  # a wrong key loops with no limit
     finding = next(f for f in result.findings if f.node == "menu")
     assert finding.line == 21 and finding.source_ref == "menu"
+
+
+def test_a_block_that_only_waits_is_not_an_error_path() -> None:
+    flow = {
+        "Version": "2019-10-30",
+        "StartAction": "sorry",
+        "Actions": [
+            {"Identifier": "sorry", "Type": "MessageParticipant",
+             "Parameters": {"Text": "Please leave a message after the tone."},
+             "Transitions": {"NextAction": "record"}},
+            {"Identifier": "record", "Type": "GetParticipantInput",
+             "Parameters": {"Text": "beep", "StoreInput": "False"},
+             "Transitions": {"NextAction": "bye", "Errors": [
+                 {"NextAction": "bye", "ErrorType": "InputTimeLimitExceeded"},
+                 {"NextAction": "bye", "ErrorType": "NoMatchingError"}]}},
+            {"Identifier": "bye", "Type": "DisconnectParticipant", "Transitions": {}},
+        ],
+    }  # fmt: skip
+    nodes = convert(flow, "voicemail")["nodes"]
+    assert nodes["record"] == {"team": "voicemail", "source": "record", "type": "message",
+                               "say": "beep", "next": "bye"}  # fmt: skip
+    assert nodes["bye"]["outcome"] == "resolved" and "bye_after_error" not in nodes

@@ -124,9 +124,26 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             candidate += "_"
         ids[identifier] = candidate
 
+    def waits_only(action: dict[str, Any]) -> bool:
+        """An input block with nothing to choose and nothing stored: it plays its
+        prompt and waits (a voicemail beep), and every way out just goes on."""
+        parameters = action.get("Parameters") or {}
+        trans = action.get("Transitions") or {}
+        return (
+            action["Type"] == "GetParticipantInput"
+            and not trans.get("Conditions")
+            and str(parameters.get("StoreInput", "False")).lower() != "true"
+        )
+
     def transitions(action: dict[str, Any]) -> list[tuple[str, str, str]]:
         """(kind, label, target id) for each way out."""
         trans = action.get("Transitions") or {}
+        if waits_only(action):
+            targets = [trans.get("NextAction")] + [
+                e.get("NextAction") for e in trans.get("Errors") or []
+            ]
+            first = next((t for t in targets if t in actions), None)
+            return [("next", "next", first)] if first else []
         found = []
         if trans.get("NextAction"):
             found.append(("next", "next", trans["NextAction"]))
@@ -200,6 +217,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             say = _say(parameters)
             if say:
                 step["say"] = say
+            if nxt:
+                step["next"] = step_of(nxt)
+        elif kind == "GetParticipantInput" and waits_only(action):
+            step["type"] = "message"
+            step["say"] = _say(parameters) or DYNAMIC
             if nxt:
                 step["next"] = step_of(nxt)
         elif kind == "GetParticipantInput":
