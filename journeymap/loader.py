@@ -131,6 +131,7 @@ def _describe(value: Any) -> str:
     return type(value).__name__  # pragma: no cover
 
 
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]{0,200}\}\}")
 _GARBLED = frozenset({"syntax", "indentation", "tab", "unclosed-quote"})
 """YAML errors that, in a file with no `journey:` line, suggest it is not a journey at all."""
 _JOURNEY_LINE = re.compile(r"^\s*['\"]?journey['\"]?\s*:", re.M)
@@ -431,6 +432,23 @@ def load_text(
     """
     doc, syntax = parse_yaml(text, limits)
     problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
+    placeholder = _PLACEHOLDER.search(text)
+    if placeholder and (  # Twilio's `{{widgets...}}` are expressions, not placeholders
+        doc is None
+        or (isinstance(doc.data, dict) and "Genesys" in (_vendor_format(doc.data) or ""))
+    ):
+        line = text.count("\n", 0, placeholder.start()) + 1
+        column = placeholder.start() - (text.rfind("\n", 0, placeholder.start()) + 1) + 1
+        return None, [
+            Problem(
+                file,
+                line,
+                column,
+                f"the file still holds a template placeholder `{placeholder.group(0)}`: fill in "
+                "the template (for example with Terraform) and audit the result",
+                "template",
+            )
+        ]
     if doc is None:
         garbled = any(p.kind in _GARBLED for p in syntax)
         if garbled and not _JOURNEY_LINE.search(text):

@@ -211,3 +211,13 @@ def test_a_block_that_only_waits_is_not_an_error_path() -> None:
     assert nodes["record"] == {"team": "voicemail", "source": "record", "type": "message",
                                "say": "beep", "next": "bye"}  # fmt: skip
     assert nodes["bye"]["outcome"] == "resolved" and "bye_after_error" not in nodes
+
+
+def test_template_placeholders_are_refused_with_a_message() -> None:
+    text = "inboundCall:\n  name: {{flow_name}}\n  startUpRef: ./menus/menu[main]\n"
+    loaded, problems = journeymap.load_text(text, "flow.yaml")
+    assert loaded is None
+    assert [str(p) for p in problems] == [
+        "flow.yaml:2:9: the file still holds a template placeholder `{{flow_name}}`: fill in "
+        "the template (for example with Terraform) and audit the result [template]"
+    ]
