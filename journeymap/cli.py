@@ -471,7 +471,9 @@ def render(
 def import_(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Flow exports (Amazon Connect, Twilio Studio).", metavar="FILE"),
+        typer.Argument(
+            help="Flow exports (Amazon Connect, Twilio Studio, Genesys Archy).", metavar="FILE"
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for the journey files.")

@@ -503,7 +503,9 @@ def load_text(
         what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
         keys = ", ".join(f"`{k}`" for k in list(data)[:5])
         support = (
-            " (journeymap reads Amazon Connect and Twilio Studio flows so far)" if vendor else ""
+            " (journeymap reads Amazon Connect, Twilio Studio and Genesys Archy flows)"
+            if vendor
+            else ""
         )
         checker.add(
             doc.source.value(()),

@@ -116,13 +116,12 @@ def test_exports_are_audited_directly_with_their_own_lines(tmp_path: Path) -> No
     assert [j.journey for j in journeymap.audit([tmp_path]).journeys] == ["flow"]
 
 
-def test_formats_not_yet_read_are_named() -> None:
+def test_broken_genesys_flow_gets_a_message() -> None:
     loaded, problems = journeymap.load_text('{"inboundCall": {"name": "x"}}', "flow.yaml")
     assert loaded is None
     assert [p.message for p in problems] == [
-        "this is not a journey file: it looks like a Genesys Cloud Architect (Archy) flow "
-        "(journeymap reads Amazon Connect and Twilio Studio flows so far) (its keys: "
-        "`inboundCall`)"
+        "this Genesys Cloud Architect (Archy) flow cannot be read: `startUpRef` names no menu "
+        "or task (`None`)"
     ]
 
 
@@ -220,4 +219,72 @@ def test_template_placeholders_are_refused_with_a_message() -> None:
     assert [str(p) for p in problems] == [
         "flow.yaml:2:9: the file still holds a template placeholder `{{flow_name}}`: fill in "
         "the template (for example with Terraform) and audit the result [template]"
+    ]
+
+
+GENESYS = VENDOR / "genesys-insurance-line.yaml"
+
+
+def test_genesys_archy_constructs() -> None:
+    from journeymap.importers import genesys
+    from journeymap.source import parse_yaml
+
+    doc, _ = parse_yaml(GENESYS.read_text())
+    assert doc is not None and detect(doc.data) == "genesys-archy"
+    journey = genesys.convert(doc.data, "x")
+    nodes = journey["nodes"]
+    assert nodes[journey["entry"]]["say"] == "Welcome to Example Insurance."
+    main = nodes["main_menu"]
+    assert set(main["options"]) == {"1", "2", "3", "9"}
+    assert main["max_retries"] == 3 and main["no_input"] == "main_menu"
+    assert nodes[main["options"]["1"]]["type"] == "queue"
+    assert nodes[main["options"]["1"]]["team"] == "claims_queue"
+    assert main["options"]["2"] == "policies"
+    assert nodes["policies"]["max_retries"] == 5
+    assert nodes["policies"]["say"] == "(dynamic prompt)"
+    assert nodes["policies"]["options"] == {"*": "main_menu"}
+    assert nodes[main["options"]["9"]] == {"type": "end", "outcome": "abandoned", "source": "main"}
+    lookup = nodes["look_up_policy"]
+    assert lookup["type"] == "condition" and set(lookup["branches"]) == {
+        "success",
+        "failure",
+        "timeout",
+    }
+    assert nodes[nodes["renewable"]["branches"]["yes"]]["team"] == "renewals_queue"
+    # a decision's missing `no` output goes on with the task: the voicemail
+    voicemail = nodes[nodes["renewable"]["branches"]["no"]]
+    assert voicemail["type"] == "queue" and voicemail["callback"] is True
+    sorry = nodes[lookup["branches"]["failure"]]
+    assert nodes[sorry["next"]]["outcome"] == "disconnected"
+
+
+def test_genesys_flow_audited_directly() -> None:
+    result = journeymap.audit([GENESYS])
+    assert result.problems == ()
+    findings = {(f.name, f.node) for f in result.findings}
+    assert ("no-zero-out", "policies") in findings  # only "back": no person
+    assert ("unbounded-retry", "policies") in findings  # repeatCount 5 is more than 3
+    assert ("no-human-exit", "sorry") in findings  # a failed look-up hangs up
+    assert not any(name == "endless-loop" for name, _ in findings)
+    finding = next(f for f in result.findings if f.node == "policies")
+    assert finding.line == 37 and finding.source_ref == "policies"
+
+
+def test_inqueue_hold_loop_is_not_an_endless_loop() -> None:
+    flow = {
+        "inqueueCall": {
+            "name": "Hold",
+            "startUpTaskActions": [
+                {"playAudio": {"name": "Hold music", "audio": {"exp": "Flow.Music"}}},
+                {"playAudio": {"name": "Still there", "audio": {"tts": "Thanks for holding."}}},
+            ],
+        }
+    }
+    loaded, problems = journeymap.load_text(json.dumps(flow), "hold.json")
+    assert problems == [] and loaded is not None
+    result = journeymap.audit_journeys([loaded])
+    assert [f.name for f in result.findings] == []
+    assert [s.finding.name for s in result.journeys[0].silenced] == [
+        "queue-no-wait-estimate",
+        "queue-no-callback",
     ]

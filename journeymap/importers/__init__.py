@@ -1,6 +1,7 @@
 """Import contact-centre flow exports as journeys.
 
-So far: Amazon Connect (:mod:`.connect`) and Twilio Studio (:mod:`.twilio`).
+Amazon Connect (:mod:`.connect`), Twilio Studio (:mod:`.twilio`) and Genesys
+Cloud Architect (:mod:`.genesys`).
 Each importer has ``looks_like(data)``, ``convert(data, name) -> journey data``
 and ``block_paths(data)`` (where each vendor block stands, for locating
 findings); :func:`detect` picks the importer from the content, never from the
@@ -18,9 +19,13 @@ import yaml
 
 from ..loader import Problem, read_file
 from ..source import Limits, parse_yaml
-from . import connect, twilio
+from . import connect, genesys, twilio
 
-IMPORTERS = {"amazon-connect": connect, "twilio-studio": twilio}
+IMPORTERS = {
+    "amazon-connect": connect,
+    "twilio-studio": twilio,
+    "genesys-archy": genesys,
+}
 
 
 def detect(data: Any) -> str | None:
@@ -53,7 +58,8 @@ def import_file(
                 name,
                 1,
                 1,
-                "not a flow export journeymap can import (so far: Amazon Connect, Twilio Studio)",
+                "not a flow export journeymap can import "
+                "(Amazon Connect, Twilio Studio, Genesys Archy)",
                 "unknown-format",
             )
         ]

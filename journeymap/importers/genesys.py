@@ -1,0 +1,384 @@
+"""Genesys Cloud Architect flows in Archy YAML (``inboundCall``, ``inqueueCall``) -> journey data.
+
+Menus become ``menu`` steps (keys from each choice's ``dtmf``): a
+``menuTransferToAcd`` choice leads to the queue's team (a ``queue`` and its
+``agent``), ``menuJumpToMenu`` to the other menu, ``menuTask`` to the task,
+``menuDisconnect`` to an ``end`` (``abandoned``: the caller chose to leave).
+Silence and wrong keys repeat the menu up to ``settingsMenu.repeatCount``
+times (the menu's, else the flow's, else 3).
+
+A task's ``actions`` run in order: ``playAudio`` is a ``message``;
+``transferToAcd`` a queue (when the transfer fails the task goes on with the
+next action); ``transferToVoicemail`` a queue that calls back;
+``disconnect`` an ``end`` (``disconnected`` after a failure output, else
+``resolved``); ``jumpToMenu`` / ``jumpToTask`` jump; ``decision``,
+``switch`` and data actions (``callData``, ``dataTableLookup``, ...) are
+``condition`` steps whose outputs are all possible, each output's actions
+running before the task goes on. Settings actions (``updateData``, ...) pass.
+
+An ``inqueueCall`` flow runs while the caller holds in a queue and loops by
+design: it becomes a queue whose agent can answer at any point of the loop,
+so the hold loop is never an endless loop.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+DYNAMIC = "(dynamic prompt)"
+FLOW_KINDS = ("inboundCall", "inqueueCall", "inboundShortMessage", "inboundChat")
+EXPECTED_OUTPUTS = {
+    "decision": ("yes", "no"),
+    "callData": ("success", "failure", "timeout"),
+    "dataTableLookup": ("found", "notFound", "failure"),
+    "collectInput": ("success", "failure"),
+}
+TERMINAL = {
+    "disconnect",
+    "jumpToMenu",
+    "jumpToTask",
+    "transferToFlow",
+    "transferToNumber",
+    "transferToUser",
+    "transferToGroup",
+    "transferToVoicemail",
+    "endTask",
+}
+
+
+def _flow(data: Any) -> tuple[str, dict[str, Any]] | None:
+    if isinstance(data, dict):
+        for kind in FLOW_KINDS:
+            if isinstance(data.get(kind), dict):
+                return kind, data[kind]
+    return None
+
+
+def looks_like(data: Any) -> bool:
+    """Whether ``data`` is an Archy flow."""
+    return _flow(data) is not None
+
+
+def block_paths(data: Any) -> dict[str, tuple[str | int, ...]]:
+    """Where each menu and task stands in the file, by ``refId``."""
+    found = _flow(data)
+    if found is None:
+        return {}
+    kind, flow = found
+    paths: dict[str, tuple[str | int, ...]] = {}
+    for group, item in (("menus", "menu"), ("tasks", "task")):
+        for i, entry in enumerate(flow.get(group) or []):
+            body = entry.get(item) if isinstance(entry, dict) else None
+            if isinstance(body, dict):
+                paths[str(body.get("refId") or body.get("name"))] = (kind, group, i, item)
+    return paths
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()[:limit] or "step"
+
+
+def _lit(value: Any) -> Any:
+    if isinstance(value, dict) and "lit" in value:
+        return value["lit"]
+    return None
+
+
+def _audio(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if isinstance(value.get("tts"), str):
+            return str(value["tts"]).strip() or None
+        if value.get("exp") or value.get("prompt") or value.get("var"):
+            return DYNAMIC
+    return None
+
+
+def _ref(value: Any) -> str | None:
+    text = value if isinstance(value, str) else None
+    if text is None:
+        return None
+    match = re.search(r"\[([^\]]+)\]", text)
+    return match.group(1) if match else text
+
+
+class _Builder:
+    def __init__(self, flow_name: str, repeat: int) -> None:
+        self.team = _slug(flow_name)
+        self.teams: dict[str, Any] = {self.team: {"name": flow_name, "kind": "automated"}}
+        self.nodes: dict[str, Any] = {}
+        self.refs: dict[str, str] = {}
+        self.repeat = repeat
+        self.pending: list[tuple[dict[str, Any], str, str]] = []
+
+    def new_id(self, base: str) -> str:
+        sid = _slug(base)
+        while sid in self.nodes:
+            sid += "_"
+        self.nodes[sid] = {}
+        return sid
+
+    def end(self, outcome: str, source: str) -> str:
+        sid = self.new_id(f"end_{outcome}")
+        self.nodes[sid] = {"type": "end", "outcome": outcome, "source": source}
+        return sid
+
+    def queue(self, name: str, source: str, on_fail: str | None, callback: bool = False) -> str:
+        team = _slug(name)
+        self.teams.setdefault(team, {"name": name})
+        sid = self.new_id(f"queue_{name}")
+        agent = self.new_id(f"agent_{name}")
+        step: dict[str, Any] = {"type": "queue", "team": team, "source": source, "next": agent}
+        if callback:
+            step["callback"] = True
+        if on_fail:
+            step["on_timeout"] = on_fail
+        self.nodes[sid] = step
+        self.nodes[agent] = {
+            "type": "agent",
+            "team": team,
+            "source": source,
+            "next": self.end("resolved", source),
+        }
+        return sid
+
+    def link(self, step: dict[str, Any], key: str, ref: str | None) -> None:
+        """Point ``step[key]`` at a menu or task by reference, resolved at the end."""
+        self.pending.append((step, key, ref or "?"))
+
+    def sequence(
+        self, actions: list[Any], then: str | None, source: str, failed: bool = False
+    ) -> str | None:
+        """The first step of ``actions`` run in order, then ``then``."""
+        following = then
+        for action in reversed(actions or []):
+            if not isinstance(action, dict) or not action:
+                continue
+            kind, body = next(iter(action.items()))
+            body = body if isinstance(body, dict) else {}
+            following = self.action(kind, body, following, source, failed)
+        return following
+
+    def action(
+        self, kind: str, body: dict[str, Any], then: str | None, source: str, failed: bool
+    ) -> str | None:
+        name = str(body.get("name") or kind)
+        if kind == "playAudio":
+            sid = self.new_id(name)
+            step = {
+                "type": "message",
+                "team": self.team,
+                "source": source,
+                "say": _audio(body.get("audio")) or DYNAMIC,
+            }
+            if then:
+                step["next"] = then
+            self.nodes[sid] = step
+            return sid
+        if kind == "transferToAcd":
+            queue = _lit(body.get("targetQueue"))
+            queue_name = queue.get("name") if isinstance(queue, dict) else None
+            return self.queue(str(queue_name or "queue"), source, then)
+        if kind == "transferToVoicemail":
+            return self.queue("voicemail", source, None, callback=True)
+        if kind == "disconnect":
+            return self.end("disconnected" if failed else "resolved", source)
+        if kind in ("jumpToMenu", "jumpToTask"):
+            sid = self.new_id(f"{kind}_{name}")
+            jump: dict[str, Any] = {"type": "message", "team": self.team, "source": source}
+            self.nodes[sid] = jump
+            self.link(jump, "next", _ref(body.get("targetMenuRef") or body.get("targetTaskRef")))
+            return sid
+        if kind in TERMINAL:
+            sid = self.new_id(name)
+            self.nodes[sid] = {"type": "external", "source": source, "target": kind}
+            return sid
+        outputs = body.get("outputs")
+        if kind == "switch":
+            evaluate = body.get("evaluate") or {}
+            first_true = evaluate.get("firstTrue") or {}
+            outputs = {}
+            for i, case in enumerate(first_true.get("cases") or []):
+                inner = case.get("case") if isinstance(case, dict) else None
+                if isinstance(inner, dict):
+                    outputs[f"case {i + 1}"] = inner
+            if isinstance(first_true.get("default"), dict):
+                outputs["default"] = first_true["default"]
+        expected = EXPECTED_OUTPUTS.get(kind)
+        if expected is not None:  # outputs left out of the file go on with the task
+            outputs = {**{label: {} for label in expected}, **(outputs or {})}
+        if isinstance(outputs, dict) and outputs:
+            sid = self.new_id(name)
+            branches: dict[str, str] = {}
+            for label, output in outputs.items():
+                actions = output.get("actions") if isinstance(output, dict) else None
+                failure = bool(re.search(r"fail|timeout|notfound|error", str(label), re.I))
+                target = self.sequence(actions or [], then, source, failed or failure)
+                branches[str(label)] = target or then or self.end("resolved", source)
+            self.nodes[sid] = {
+                "type": "condition",
+                "team": self.team,
+                "source": source,
+                "branches": branches,
+            }
+            return sid
+        return then  # settings and data updates: nothing the caller meets
+
+    def menu(self, body: dict[str, Any], flow_repeat: int) -> str:
+        source = str(body.get("refId") or body.get("name"))
+        sid = self.refs[source]
+        repeat = _lit((body.get("settingsMenu") or {}).get("repeatCount"))
+        step: dict[str, Any] = {
+            "type": "menu",
+            "team": self.team,
+            "source": source,
+            "say": _audio(body.get("audio")) or DYNAMIC,
+            "options": {},
+            "no_input": sid,
+            "no_match": sid,
+            "max_retries": int(repeat) if isinstance(repeat, int) else flow_repeat,
+        }
+        for choice in body.get("choices") or []:
+            if not isinstance(choice, dict) or not choice:
+                continue
+            kind, inner = next(iter(choice.items()))
+            inner = inner if isinstance(inner, dict) else {}
+            key = str(inner.get("dtmf") or inner.get("name") or kind).replace("digit_", "")
+            key = {"star": "*", "pound": "#"}.get(key, key)
+            if kind == "menuTransferToAcd":
+                queue = _lit(inner.get("targetQueue"))
+                name = queue.get("name") if isinstance(queue, dict) else None
+                step["options"][key] = self.queue(str(name or "queue"), source, None)
+            elif kind == "menuDisconnect":
+                step["options"][key] = self.end("abandoned", source)
+            elif kind in ("menuJumpToMenu", "menuJumpToTask", "menuTask"):
+                task = inner.get("task")
+                if isinstance(task, dict):
+                    first = self.sequence(task.get("actions") or [], None, source)
+                    step["options"][key] = first or self.end("resolved", source)
+                else:
+                    placeholder = {"options": step["options"]}
+                    self.pending.append(
+                        (
+                            placeholder["options"],
+                            key,
+                            _ref(inner.get("targetMenuRef") or inner.get("targetTaskRef")) or "?",
+                        )
+                    )
+            else:
+                sid_other = self.new_id(f"{kind}_{key}")
+                self.nodes[sid_other] = {"type": "external", "source": source, "target": kind}
+                step["options"][key] = sid_other
+        self.nodes[sid] = step
+        return sid
+
+
+def convert(data: Any, name: str) -> dict[str, Any]:
+    """Journey data (plain dicts, ready for YAML) for an Archy flow."""
+    found = _flow(data)
+    if found is None:
+        raise ValueError("not a Genesys Architect flow")
+    kind, flow = found
+    flow_name = str(flow.get("name") or name)
+    repeat = _lit((flow.get("settingsMenu") or {}).get("repeatCount"))
+    builder = _Builder(flow_name, int(repeat) if isinstance(repeat, int) else 3)
+    menus = [m["menu"] for m in flow.get("menus") or [] if isinstance(m, dict) and "menu" in m]
+    tasks = [t["task"] for t in flow.get("tasks") or [] if isinstance(t, dict) and "task" in t]
+    for body in (*menus, *tasks):
+        ref = str(body.get("refId") or body.get("name"))
+        builder.refs[ref] = builder.new_id(str(body.get("name") or ref))
+    for body in menus:
+        builder.menu(body, builder.repeat)
+    for body in tasks:
+        ref = str(body.get("refId") or body.get("name"))
+        first = builder.sequence(body.get("actions") or [], None, ref)
+        builder.nodes[builder.refs[ref]] = {
+            "type": "message",
+            "team": builder.team,
+            "source": ref,
+            "next": first or builder.end("resolved", ref),
+        }
+    for holder, key, ref in builder.pending:
+        target = builder.refs.get(ref)
+        if target is None:
+            target = builder.new_id(f"missing_{ref}")
+            builder.nodes[target] = {"type": "external", "target": f"missing reference {ref}"}
+        holder[key] = target
+    if kind == "inqueueCall":
+        waiting = builder.new_id("holding")
+        # the hold flow starts again when its actions end: it loops while the caller waits
+        first = builder.sequence(
+            flow.get("startUpTaskActions") or [], waiting, "startUpTaskActions"
+        )
+        hold = builder.new_id("in_queue")
+        agent = builder.new_id("answered_by_agent")
+        builder.teams.setdefault("queue", {"name": "The queue the caller waits in"})
+        builder.nodes[hold] = {
+            "type": "queue",
+            "team": "queue",
+            "source": "inqueueCall",
+            "next": agent,
+            "ignore": {  # the queue itself is set up outside this in-queue flow
+                "queue-no-wait-estimate": "set in the queue's own settings, not in this flow",
+                "queue-no-callback": "set in the queue's own settings, not in this flow",
+            },
+        }
+        builder.nodes[agent] = {
+            "type": "agent",
+            "team": "queue",
+            "source": "inqueueCall",
+            "next": builder.end("resolved", "inqueueCall"),
+        }
+        # at any point of the hold flow an agent may answer: the loop is never a trap
+        if first and first != waiting:
+            builder.nodes[waiting] = {
+                "type": "condition",
+                "team": builder.team,
+                "source": "startUpTaskActions",
+                "branches": {"agent answers": hold, "still waiting": first},
+            }
+            entry = waiting
+        else:
+            del builder.nodes[waiting]
+            entry = hold
+    else:
+        start = _ref(flow.get("startUpRef"))
+        found_entry = builder.refs.get(start or "")
+        if found_entry is None:
+            raise ValueError(f"`startUpRef` names no menu or task (`{flow.get('startUpRef')}`)")
+        entry = found_entry
+        greeting = _audio(flow.get("initialGreeting"))
+        if greeting and greeting != DYNAMIC:
+            first_step = builder.new_id("initial_greeting")
+            builder.nodes[first_step] = {
+                "type": "message",
+                "team": builder.team,
+                "source": "initialGreeting",
+                "say": greeting,
+                "next": entry,
+            }
+            entry = first_step
+    empty = [k for k, v in builder.nodes.items() if not v]
+    for key in empty:
+        del builder.nodes[key]
+    used = {entry} | {
+        value
+        for step in builder.nodes.values()
+        for value in (
+            *step.values(),
+            *(step.get("options") or {}).values(),
+            *(step.get("branches") or {}).values(),
+        )
+        if isinstance(value, str)
+    }
+    for key in [k for k, v in builder.nodes.items() if v.get("type") == "end" and k not in used]:
+        del builder.nodes[key]  # ends made for a route that later pointed elsewhere
+    return {
+        "journey": _slug(flow_name, 80).replace("_", "-"),
+        "title": flow_name,
+        "description": f"Imported from a Genesys Cloud Architect {kind} flow by journeymap.",
+        "channel": "phone",
+        "entry": entry,
+        "teams": builder.teams,
+        "nodes": builder.nodes,
+    }
