@@ -56,6 +56,59 @@ def resolve_target(journey: str, target: str) -> str:
     return target if ":" in target else node_id(journey, target)
 
 
+def _name_key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _link_estate(graph: nx.MultiDiGraph, journeys: Sequence[LoadedJourney]) -> None:
+    """Link ``external`` steps that name another journey of the run to its entries.
+
+    Imported flows hand over to other flows by name (a Connect ``TransferToFlow``,
+    a Genesys ``transferToFlow``); when that flow is in the same run, the
+    customer goes on there, so a folder of a company's flows is one estate.
+    A name matches a journey's id or title, or the end of a title made from a
+    file name (``...__RulesEngineQueue``).
+    """
+    by_name: dict[str, LoadedJourney] = {}
+    for loaded in journeys:
+        for name in (loaded.id, loaded.journey.title or ""):
+            if name:
+                by_name.setdefault(_name_key(name), loaded)
+    for loaded in journeys:
+        for step_id, step in loaded.journey.nodes.items():
+            if step.type != "external" or not step.target:
+                continue
+            wanted = _name_key(step.target)
+            other = by_name.get(wanted)
+            if other is None and len(wanted) >= 4:
+                other = next(
+                    (
+                        j
+                        for j in journeys
+                        if _name_key(j.journey.title or "").endswith(wanted)
+                        or _name_key(j.id).endswith(wanted)
+                    ),
+                    None,
+                )
+            if other is None or other is loaded:
+                continue
+            source = node_id(loaded.id, step_id)
+            for order, entry in enumerate(other.journey.entry):
+                line, column = loaded.step_position(step_id)
+                graph.add_edge(
+                    source,
+                    node_id(other.id, entry),
+                    kind="next",
+                    choice=None,
+                    label=f"to {other.journey.title or other.id}",
+                    share=None,
+                    context=None,
+                    order=order,
+                    line=line,
+                    column=column,
+                )
+
+
 def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
     """Build one graph of ``journeys``, with cross-journey targets linked.
 
@@ -120,4 +173,5 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                     )
                 )
     graph.add_edges_from(edges)
+    _link_estate(graph, journeys)
     return graph

@@ -288,3 +288,33 @@ def test_inqueue_hold_loop_is_not_an_endless_loop() -> None:
         "queue-no-wait-estimate",
         "queue-no-callback",
     ]
+
+
+def test_linked_flows_are_audited_as_one_estate(tmp_path: Path) -> None:
+    front = {
+        "Version": "2019-10-30",
+        "StartAction": "hello",
+        "Metadata": {"ActionMetadata": {"to-billing": {"ContactFlow": {"text": "Billing"}}}},
+        "Actions": [
+            {"Identifier": "hello", "Type": "MessageParticipant",
+             "Parameters": {"Text": "Hello."}, "Transitions": {"NextAction": "to-billing"}},
+            {"Identifier": "to-billing", "Type": "TransferToFlow",
+             "Parameters": {"ContactFlowId": "arn:flow/billing"}, "Transitions": {}},
+        ],
+    }  # fmt: skip
+    billing = {
+        "Version": "2019-10-30",
+        "StartAction": "transfer",
+        "Actions": [
+            {"Identifier": "transfer", "Type": "TransferContactToQueue", "Parameters": {},
+             "Transitions": {"NextAction": "bye"}},
+            {"Identifier": "bye", "Type": "DisconnectParticipant", "Transitions": {}},
+        ],
+    }  # fmt: skip
+    (tmp_path / "Front.json").write_text(json.dumps(front))
+    (tmp_path / "Billing.json").write_text(json.dumps(billing))
+    alone = journeymap.audit([tmp_path / "Front.json"])
+    assert alone.journeys[0].metrics.hurdles_to_person is None  # an exit to outside
+    estate = journeymap.audit([tmp_path])
+    front_audit = next(j for j in estate.journeys if j.journey == "front")
+    assert front_audit.metrics.path_to_person == ("hello", "to_billing", "billing:transfer")
