@@ -46,6 +46,13 @@ def test_every_construct_becomes_the_right_step() -> None:
     assert nodes["bye"]["outcome"] == "resolved"
     assert nodes["bye_after_error"]["outcome"] == "disconnected"
     assert all("source" in step for step in nodes.values())
+    callback = (
+        nodes["createcallback_callback"]
+        if "createcallback_callback" in nodes
+        else nodes["callback"]
+    )
+    assert callback["type"] == "queue" and callback["callback"] is True
+    assert (nodes["module"]["type"], nodes["module"]["target"]) == ("external", "Survey module")
 
 
 def test_imported_journey_is_valid_and_audits_truly() -> None:
@@ -68,6 +75,9 @@ def test_format_is_detected_from_content_and_wrappers() -> None:
         "amazon-connect"
     )
     assert detect({"journey": "x"}) is None
+    wrapped = convert({"ContactFlow": {"Name": "Support Line", "Content": json.dumps(flow)}}, "f")
+    assert wrapped["journey"] == "support-line" and wrapped["title"] == "Support Line"
+    assert set(wrapped["nodes"]) == set(convert(flow, "f")["nodes"])
 
 
 def test_import_command(tmp_path: Path) -> None:
@@ -109,7 +119,7 @@ def test_exports_are_audited_directly_with_their_own_lines(tmp_path: Path) -> No
     result = journeymap.audit([CONNECT])
     assert result.problems == ()
     finding = next(f for f in result.findings if f.node == "menu")
-    assert (finding.file, finding.line, finding.column) == (str(CONNECT), 24, 5)
+    assert (finding.file, finding.line, finding.column) == (str(CONNECT), 81, 5)
     # in a folder, JSON files are read when their content is a flow export
     (tmp_path / "flow.json").write_text(CONNECT.read_text())
     (tmp_path / "package.json").write_text('{"name": "not a flow"}')
@@ -175,6 +185,8 @@ def test_twilio_studio_constructs() -> None:
         "voicemail",
     )
     assert nodes["voicemail"]["type"] == "self_service"
+    assert (nodes["flex"]["type"], nodes["flex"]["team"]) == ("queue", "flex_agents")
+    assert nodes["on_call"]["type"] == "agent"
     assert nodes["closed"]["next"] == "call_ends"  # no `next`: the call ends
     assert nodes["call_ends"]["outcome"] == "resolved"
     assert nodes["call_dropped"]["outcome"] == "disconnected"
@@ -187,7 +199,7 @@ def test_twilio_export_audited_directly() -> None:
     assert ("disconnect-on-error", "menu") in findings  # silence hangs up
     assert ("unbounded-retry", "menu") in findings  # a wrong key loops with no limit
     finding = next(f for f in result.findings if f.node == "menu")
-    assert finding.line == 21 and finding.source_ref == "menu"
+    assert finding.line == 83 and finding.source_ref == "menu"
 
 
 def test_a_block_that_only_waits_is_not_an_error_path() -> None:
@@ -235,7 +247,7 @@ def test_genesys_archy_constructs() -> None:
     nodes = journey["nodes"]
     assert nodes[journey["entry"]]["say"] == "Welcome to Example Insurance."
     main = nodes["main_menu"]
-    assert set(main["options"]) == {"1", "2", "3", "9"}
+    assert set(main["options"]) == {"1", "2", "3", "9", "0"}
     assert main["max_retries"] == 3 and main["no_input"] == "main_menu"
     assert nodes[main["options"]["1"]]["type"] == "queue"
     assert nodes[main["options"]["1"]]["team"] == "claims_queue"
@@ -256,6 +268,10 @@ def test_genesys_archy_constructs() -> None:
     assert voicemail["type"] == "queue" and voicemail["callback"] is True
     sorry = nodes[lookup["branches"]["failure"]]
     assert nodes[sorry["next"]]["outcome"] == "disconnected"
+    segment = nodes["by_segment"]
+    assert segment["type"] == "condition" and set(segment["branches"]) == {"case 1", "default"}
+    assert nodes[segment["branches"]["case 1"]]["next"] == "main_menu"  # jumpToMenu
+    assert nodes[segment["branches"]["default"]]["next"] == "renewal"  # jumpToTask
 
 
 def test_genesys_flow_audited_directly() -> None:
@@ -267,7 +283,7 @@ def test_genesys_flow_audited_directly() -> None:
     assert ("no-human-exit", "sorry") in findings  # a failed look-up hangs up
     assert not any(name == "endless-loop" for name, _ in findings)
     finding = next(f for f in result.findings if f.node == "policies")
-    assert finding.line == 37 and finding.source_ref == "policies"
+    assert finding.line == 41 and finding.source_ref == "policies"
 
 
 def test_inqueue_hold_loop_is_not_an_endless_loop() -> None:

@@ -273,8 +273,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             if nxt:
                 step["next"] = step_of(nxt)
         elif kind in FLOW_EXITS:
-            other = ((meta.get(identifier) or {}).get("ContactFlow") or {}).get("text")
-            other = other or str(parameters.get("ContactFlowId") or "another flow")
+            named = meta.get(identifier) or {}
+            other = (named.get("ContactFlow") or named.get("FlowModule") or {}).get("text")
+            other = other or str(
+                parameters.get("ContactFlowId") or parameters.get("FlowModuleId") or "another flow"
+            )
             step.update(type="external", target=other)
             step.pop("team")
         elif kind == "DisconnectParticipant":
