@@ -432,23 +432,12 @@ def load_text(
     """
     doc, syntax = parse_yaml(text, limits)
     problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
-    placeholder = _PLACEHOLDER.search(text)
+    placeholder = placeholder_problem(text, file)
     if placeholder and (  # Twilio's `{{widgets...}}` are expressions, not placeholders
         doc is None
         or (isinstance(doc.data, dict) and "Genesys" in (_vendor_format(doc.data) or ""))
     ):
-        line = text.count("\n", 0, placeholder.start()) + 1
-        column = placeholder.start() - (text.rfind("\n", 0, placeholder.start()) + 1) + 1
-        return None, [
-            Problem(
-                file,
-                line,
-                column,
-                f"the file still holds a template placeholder `{placeholder.group(0)}`: fill in "
-                "the template (for example with Terraform) and audit the result",
-                "template",
-            )
-        ]
+        return None, [placeholder]
     if doc is None:
         garbled = any(p.kind in _GARBLED for p in syntax)
         if garbled and not _JOURNEY_LINE.search(text):
@@ -514,6 +503,23 @@ def load_text(
         )
         return None, checker.problems
     return _check_journey(data, checker, limits)
+
+
+def placeholder_problem(text: str, file: str) -> Problem | None:
+    """A problem naming the first ``{{...}}`` template placeholder in ``text``, if any."""
+    placeholder = _PLACEHOLDER.search(text)
+    if placeholder is None:
+        return None
+    line = text.count("\n", 0, placeholder.start()) + 1
+    column = placeholder.start() - (text.rfind("\n", 0, placeholder.start()) + 1) + 1
+    return Problem(
+        file,
+        line,
+        column,
+        f"the file still holds a template placeholder `{placeholder.group(0)}`: fill in "
+        "the template (for example with Terraform) and audit the result",
+        "template",
+    )
 
 
 def _vendor_source_map(

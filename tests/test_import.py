@@ -334,3 +334,11 @@ def test_linked_flows_are_audited_as_one_estate(tmp_path: Path) -> None:
     estate = journeymap.audit([tmp_path])
     front_audit = next(j for j in estate.journeys if j.journey == "front")
     assert front_audit.metrics.path_to_person == ("hello", "to_billing", "billing:transfer")
+
+
+def test_import_refuses_template_placeholders(tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("inboundCall:\n  name: {{flow_name}}\n")
+    data, problems = import_file(flow)
+    assert data is None
+    assert [p.kind for p in problems] == ["template"] and problems[0].line == 2

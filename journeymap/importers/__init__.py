@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..loader import Problem, read_file
+from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
 from . import connect, genesys, twilio
 
@@ -49,6 +49,9 @@ def import_file(
     except json.JSONDecodeError:
         doc, syntax = parse_yaml(text, limits)
         if doc is None:
+            placeholder = placeholder_problem(text, name)
+            if placeholder is not None:
+                return None, [placeholder]
             return None, [Problem(name, p.line, p.column, p.message, p.kind) for p in syntax]
         data = doc.data
     fmt = detect(data)
