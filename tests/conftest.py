@@ -48,3 +48,18 @@ def audit_text(text: str, *others: str, file: str = "j.yaml") -> list[tuple[str,
 def findings_named(text: str, name: str, *others: str) -> list[str]:
     """The steps at which rule ``name`` reports, for a journey given as YAML text."""
     return [node for rule, node in audit_text(text, *others) if rule == name]
+
+
+def _hypothesis_profiles() -> None:
+    """In CI, property tests draw the same examples every run (a red build is
+    then reproducible); locally they explore new ones each time."""
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()
