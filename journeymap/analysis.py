@@ -17,7 +17,7 @@ import networkx as nx
 
 from . import algorithms
 from .config import Settings
-from .model import PERSON_TYPES, RECOVERY_KINDS
+from .model import PERSON_TYPES, Team
 
 
 @dataclass(frozen=True)
@@ -94,14 +94,18 @@ class Analysis:
     def team(self, node: str) -> str | None:
         return self._data[node]["team"]  # type: ignore[no-any-return]
 
-    def team_kind(self, node: str) -> str | None:
-        """``human``, ``automated`` or ``vendor`` for a step with a team, else None."""
+    def declared_team(self, node: str) -> Team | None:
+        """The team declaration (in its journey's ``teams``) of the team of ``node``."""
         data = self._data[node]
         team = data["team"]
         if team is None:
             return None
-        loaded = self.graph.graph["journeys"][data["journey"]]
-        return loaded.journey.teams[team].kind  # type: ignore[no-any-return]
+        return self.graph.graph["journeys"][data["journey"]].journey.teams[team]  # type: ignore[no-any-return]
+
+    def team_kind(self, node: str) -> str | None:
+        """``human``, ``automated`` or ``vendor`` for a step with a team, else None."""
+        declared = self.declared_team(node)
+        return None if declared is None else declared.kind
 
     def _people_team(self, node: str) -> str | None:
         kind = self.team_kind(node)
@@ -139,6 +143,14 @@ class Analysis:
             yield target, data
 
     # -- shared facts ---------------------------------------------------------------
+
+    @cached_property
+    def journey_entries(self) -> dict[str, list[str]]:
+        """Each journey's entry steps, in graph order."""
+        found: dict[str, list[str]] = {}
+        for node in self.entries:
+            found.setdefault(self._data[node]["journey"], []).append(node)
+        return found
 
     @cached_property
     def journey_nodes(self) -> dict[str, list[str]]:
@@ -247,6 +259,3 @@ class Analysis:
     def sorted(self, nodes: Any) -> list[str]:
         """``nodes`` in graph (file) order."""
         return sorted(nodes, key=self.order.__getitem__)
-
-    def is_recovery(self, data: dict[str, Any]) -> bool:
-        return data["kind"] in RECOVERY_KINDS

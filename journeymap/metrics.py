@@ -175,7 +175,7 @@ def max_handoffs(
 def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metrics:
     """The headline figures of ``journey`` within the run's analysis."""
     nodes = a.journey_nodes[journey]
-    entries = [n for n in nodes if a.data(n)["entry"]]
+    entries = a.journey_entries.get(journey, [])
     dist, parents = easiest_paths(a, entries)
     people = [n for n in dist if a.is_person(n)]
     resolved = [n for n in dist if a.is_resolved_end(n)]

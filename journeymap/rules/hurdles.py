@@ -18,20 +18,12 @@ DYNAMIC_PROMPT = "(dynamic prompt)"
 VOICE_CHANNELS = frozenset({"phone"})
 
 
-def _journeys(a: Analysis) -> dict[str, list[str]]:
-    """Each journey's entry steps, in graph order."""
-    found: dict[str, list[str]] = {}
-    for node in a.entries:
-        found.setdefault(a.journey_of(node), []).append(node)
-    return found
-
-
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
 def _too_many_hurdles(a: Analysis) -> Iterator[Hit]:
-    for journey, entries in _journeys(a).items():
+    for journey, entries in a.journey_entries.items():
         dist, parents = easiest_paths(a, entries)
         limit = a.settings(entries[0]).max_hurdles
         over: list[tuple[str, str]] = []
@@ -87,7 +79,7 @@ TOO_MANY_HURDLES = Rule(
 
 
 def _deep_menu(a: Analysis) -> Iterator[Hit]:
-    for journey, entries in _journeys(a).items():
+    for journey, entries in a.journey_entries.items():
         counts, parents = menu_depths(a, entries)
         people = [n for n in counts if a.is_person(n)]
         if not people:
@@ -349,7 +341,7 @@ def _is_voice(a: Analysis, node: str) -> bool:
 
 def _long_prompt(a: Analysis) -> Iterator[Hit]:
     reported: set[str] = set()
-    for journey, entries in _journeys(a).items():
+    for journey, entries in a.journey_entries.items():
         settings = a.settings(entries[0])
         for entry in entries:
             total = 0.0

@@ -17,9 +17,8 @@ _STATE_FACTOR = 50
 
 def _team_info(a: Analysis, node: str) -> tuple[str, str, frozenset[str], frozenset[str]]:
     """(team id, display name, tools, targets) of the team of ``node``."""
-    team = a.team(node)
-    assert team is not None
-    declared = a.graph.graph["journeys"][a.journey_of(node)].journey.teams[team]
+    team, declared = a.team(node), a.declared_team(node)
+    assert team is not None and declared is not None
     return team, declared.name or team, frozenset(declared.tools), frozenset(declared.targets)
 
 
@@ -140,10 +139,7 @@ TEAM_PING_PONG = Rule(
 
 
 def _too_many_handoffs(a: Analysis) -> Iterator[Hit]:
-    journeys: dict[str, list[str]] = {}
-    for node in a.entries:
-        journeys.setdefault(a.journey_of(node), []).append(node)
-    for _journey, entries in journeys.items():
+    for entries in a.journey_entries.values():
         limit = a.settings(entries[0]).max_handoffs
         count, path = max_handoffs(a, entries, cap=limit + 1)
         if count is None or count <= limit:
