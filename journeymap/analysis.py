@@ -17,7 +17,7 @@ import networkx as nx
 
 from . import algorithms
 from .config import Settings
-from .model import PERSON_TYPES, Team
+from .model import PERSON_TYPES, Team, route_meaning
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,28 @@ class Analysis:
         """A view of the graph with only the normal routes (no error or retry routes)."""
         return nx.subgraph_view(
             self.graph,
-            filter_edge=lambda u, v, k: self.graph.edges[u, v, k]["kind"] in NORMAL_KINDS,
+            filter_edge=lambda u, v, k: (
+                self.graph.edges[u, v, k]["kind"] in NORMAL_KINDS
+                and self.meaning(self.graph.edges[u, v, k]) == "normal"
+            ),
         )
+
+    @staticmethod
+    def meaning(edge: dict[str, Any]) -> str:
+        """``closed``, ``error`` or ``normal``: what taking a route means (see
+        :func:`journeymap.model.route_meaning`)."""
+        return route_meaning(edge["kind"], edge.get("choice"), edge.get("label"))
+
+    @cached_property
+    def reaches_alternative(self) -> set[str]:
+        """Steps from which a customer can still be helped some way: a person, a
+        self-service task, another channel, or another flow."""
+        helped = [
+            n
+            for n in self.graph
+            if self.is_person(n) or self.type(n) in ("self_service", "redirect", "external")
+        ]
+        return algorithms.can_reach(self.graph, helped)
 
     @cached_property
     def reach(self) -> dict[str, str | None]:

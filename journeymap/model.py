@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,36 @@ EXIT_KINDS = (
 """Kinds of route out of a step, as edges of the graph carry them."""
 RECOVERY_KINDS = frozenset({"no_input", "no_match", "on_fail", "on_error", "on_timeout"})
 """Routes taken when something went wrong (silence, a wrong key, a failure)."""
+
+CLOSED_LABEL = re.compile(
+    r"\b(closed?|after[ _-]?hours|out[ _-]of[ _-]hours|outside[ _-](business[ _-])?hours|"
+    r"holidays?|not open|no agents?( staffed| available)?|no staff|unstaffed|not staffed|"
+    r"at capacity|queue full|emergency)\b",
+    re.IGNORECASE,
+)
+"""Route labels (branch keys or ``label``) that mean a by-design closure: out of hours,
+a holiday, no agents staffed, a queue at capacity."""
+ERROR_LABEL = re.compile(
+    r"error|fail|time ?out|timed out|exceeded|no ?match|no ?input|invalid|not wired", re.I
+)
+"""Branch keys or labels that mean something went wrong (a failed look-up)."""
+
+
+def route_meaning(kind: str, key: str | None = None, label: str | None = None) -> str:
+    """``closed`` for a by-design closure, ``error`` for a route taken when something
+    went wrong, else ``normal``.
+
+    >>> route_meaning("branch", "closed"), route_meaning("on_error"), route_meaning("next")
+    ('closed', 'error', 'normal')
+    >>> route_meaning("branch", "lookup failed"), route_meaning("option", "1", "Holidays")
+    ('error', 'normal')
+    """
+    words = f"{key or ''} {label or ''}"
+    if kind in ("branch", *RECOVERY_KINDS) and CLOSED_LABEL.search(words):
+        return "closed"
+    if kind in RECOVERY_KINDS or (kind == "branch" and ERROR_LABEL.search(words)):
+        return "error"
+    return "normal"
 
 
 class _Strict(BaseModel):
@@ -235,6 +266,9 @@ class Message(_Step):
 
     type: Literal["message"]
     next: Target | None = None
+    on_error: Target | None = Field(
+        None, description="where the customer goes when the prompt cannot be played"
+    )
 
 
 class Menu(_Retrying):
@@ -263,6 +297,7 @@ class Queue(_Step):
     callback: bool = Field(False, description="offers to call back")
     next: Target | None = None
     on_timeout: Target | None = None
+    on_error: Target | None = Field(None, description="where a failed transfer to the queue leads")
 
 
 class Agent(_Step):
@@ -288,6 +323,9 @@ class Condition(_Step):
 
     type: Literal["condition"]
     branches: dict[str, Target] = Field(default_factory=dict)
+    on_error: Target | None = Field(
+        None, description="where the customer goes when the check itself fails (a failed look-up)"
+    )
 
 
 class Redirect(_Step):
@@ -302,6 +340,9 @@ class External(_Step):
 
     type: Literal["external"]
     target: str | None = Field(None, description="what it hands over to, in words")
+    on_error: Target | None = Field(
+        None, description="where the customer goes when the hand-over fails"
+    )
 
 
 class End(_Step):

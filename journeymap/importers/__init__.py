@@ -20,6 +20,7 @@ import yaml
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
 from . import connect, genesys, twilio
+from .outcomes import judge_ends
 
 IMPORTERS = {
     "amazon-connect": connect,
@@ -34,6 +35,13 @@ def detect(data: Any) -> str | None:
         if importer.looks_like(data):
             return name
     return None
+
+
+def convert(fmt: str, data: Any, name: str) -> dict[str, Any]:
+    """Journey data for an export in format ``fmt`` (see :data:`IMPORTERS`), its ends
+    judged by :func:`.outcomes.judge_ends`: the one place where an end's outcome is
+    decided, the same way for every format."""
+    return judge_ends(IMPORTERS[fmt].convert(data, name))
 
 
 def import_file(
@@ -67,7 +75,7 @@ def import_file(
             )
         ]
     try:
-        return IMPORTERS[fmt].convert(data, Path(name).stem), []
+        return convert(fmt, data, Path(name).stem), []
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return None, [Problem(name, 1, 1, f"this {fmt} export cannot be read: {exc}", "bad-export")]
 

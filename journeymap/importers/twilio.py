@@ -1,17 +1,48 @@
 """Twilio Studio flow definitions -> journey data.
 
-Each state becomes a step named after it, keeping its name in ``source``:
-``say-play`` and ``send-message`` a ``message``; ``gather-input-on-call`` a
-``menu`` when a ``split-based-on`` on its digits follows (keys from the
-split's conditions; ``timeout`` is ``no_input``, ``noMatch`` ``no_match``),
-else an ``input``; ``split-based-on`` and code (``run-function``,
-``make-http-request``) a ``condition`` whose branches are all possible;
-``enqueue-call`` and ``send-to-flex`` a ``queue`` (the team behind the queue
-or workflow) and its ``agent``; ``connect-call-to`` an ``agent``;
-``record-voicemail`` a ``self_service`` step; ``set-variables`` passes through.
-A transition with no ``next`` ends the call: ``resolved`` after a normal event,
-``disconnected`` after a failure or time-out. The trigger's ``incomingCall``,
-``incomingMessage`` ... targets are the entries.
+Every state becomes a step named after it (its name in ``source``), and every
+event the platform can fire is a route. An event with no ``next`` ends the
+call or conversation there: it leads to an ``end`` judged by
+:mod:`.outcomes` (a failure event, or speech where only keys were wired, is an
+error route, so that end is a disconnect). ``hangup`` events are left out: the
+customer has already gone.
+
+=========================  =======================================  =====================================
+Studio widget              journey steps                            routes
+=========================  =======================================  =====================================
+``say-play``               ``message``                              ``audioComplete`` -> ``next``
+``send-message``           ``message`` (``self_service`` in a       ``sent`` -> ``next``; ``failed`` ->
+                           flow started by a REST request: the      ``on_error``
+                           text is the service)
+``gather-input-on-call``   ``menu`` when a ``split-based-on`` on    keys from the split's conditions;
++ ``split-based-on``       its digits follows                       ``noMatch`` -> ``no_match``;
+                                                                    ``timeout`` -> ``no_input``;
+                                                                    unwired ``speech`` -> ``on_fail``
+                                                                    (label ``speech (not wired)``)
+``gather-input-on-call``   ``input``, then a ``condition`` on how   ``keypress`` / ``speech`` branches;
+                           the caller answered when keypress and    ``timeout`` -> ``no_input``
+                           speech go to different places
+``send-and-wait-for-       ``input`` (the reply)                    ``incomingMessage`` -> ``next``;
+reply``                                                             ``timeout`` -> ``no_input``;
+                                                                    ``deliveryFailure`` -> ``on_error``
+``split-based-on``,        ``condition``                            each condition a branch (its
+``run-function``,                                                   friendly name); ``noMatch`` ->
+``make-http-request``,                                              ``no match``; ``fail``/``failed``
+``run-subflow`` ...                                                 -> ``on_error``
+``enqueue-call``,          ``queue`` of the queue's (or Flex's)     ``callComplete`` after the agent;
+``send-to-flex``           team, then its ``agent``                 ``failedToEnqueue`` -> ``on_error``;
+                                                                    ``callFailure`` -> ``on_timeout``
+``connect-call-to``        ``agent`` (forwarded)                    ``callCompleted`` -> ``next``
+``record-voicemail``       ``self_service``                         ``recordingComplete`` -> ``next``;
+                                                                    ``noAudio`` -> ``on_error``
+``capture-payments``       ``self_service``                         ``success`` -> ``next``; failures ->
+                                                                    ``on_error``
+``set-variables``          passed through
+=========================  =======================================  =====================================
+
+The trigger's ``incomingCall``, ``incomingMessage`` ... targets are the entries.
+A queue's hold music and messages live at its ``wait_url``, outside the flow, so
+the two hold rules are silenced there, with that reason.
 """
 
 from __future__ import annotations
@@ -19,15 +50,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .outcomes import JUDGE
+
 DYNAMIC = "(dynamic prompt)"
-FAILURE_EVENTS = re.compile(r"fail|timeout|nomatch|busy|noanswer|hangup|error", re.I)
-CODE = {"run-function", "make-http-request", "split-based-on", "add-twiml-redirect"}
+FAILURE_EVENTS = re.compile(r"fail|timeout|nomatch|error|invalid|maxfailed", re.I)
 CHANNELS = {
     "incomingCall": "phone",
     "incomingMessage": "sms",
     "incomingConversationMessage": "chat",
     "incomingRequest": "app",
     "incomingParent": "app",
+}
+LEFT_OUT = {"hangup"}
+HOLD_ELSEWHERE = {
+    "queue-no-wait-estimate": "the hold experience is the queue's wait_url, outside this flow",
+    "queue-no-callback": "the hold experience is the queue's wait_url, outside this flow",
 }
 
 
@@ -56,144 +93,235 @@ def block_paths(data: Any) -> dict[str, tuple[str | int, ...]]:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "state"
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_.-") or "state"
 
 
 def _text(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
-    return DYNAMIC if "{{" in value else value.strip()
+    return DYNAMIC if "{{" in value or "${" in value else value.strip()
+
+
+def flow_name(data: Any, fallback: str) -> str:
+    """The flow's own name where the export has one."""
+    for holder in (data, _definition(data) or {}):
+        if isinstance(holder, dict):
+            for key in ("friendly_name", "friendlyName", "description"):
+                if isinstance(holder.get(key), str) and holder[key].strip():
+                    return str(holder[key]).strip()
+    return fallback
 
 
 def convert(data: Any, name: str) -> dict[str, Any]:
-    """Journey data (plain dicts, ready for YAML) for a Studio flow named ``name``."""
+    """Journey data (plain dicts, ready for YAML) for a Studio flow from a file named
+    ``name``."""
+    from .connect import journey_id
+
     flow = _definition(data)
     if flow is None:
         raise ValueError("not a Twilio Studio flow")
-    states = {s["name"]: s for s in flow["states"]}
-    title = str(flow.get("description") or name)
+    states: dict[str, dict[str, Any]] = {}
+    for state in flow["states"]:
+        if not isinstance(state, dict) or not isinstance(state.get("name"), str):
+            raise ValueError("every state needs a `name`")
+        states[state["name"]] = state
+    title = flow_name(data, name)
     team = _slug(title).lower()[:40]
     teams: dict[str, Any] = {team: {"name": title, "kind": "automated"}}
     nodes: dict[str, Any] = {}
-    ends = {"resolved": "call_ends", "disconnected": "call_dropped"}
-
-    def way(target: str | None, event: str) -> str:
-        if target is not None and target in states:
-            return _slug(target)
-        outcome = "disconnected" if FAILURE_EVENTS.search(event) else "resolved"
-        nodes[ends[outcome]] = {"type": "end", "outcome": outcome}
-        return ends[outcome]
+    ids = {n: _slug(n) for n in states}
 
     def events(state: dict[str, Any]) -> list[tuple[str, str | None, dict[str, Any]]]:
         return [
-            (str(t.get("event")), t.get("next"), t)
+            (str(t.get("event")), t.get("next") if t.get("next") in states else None, t)
             for t in state.get("transitions") or []
-            if isinstance(t, dict)
+            if isinstance(t, dict) and str(t.get("event")) not in LEFT_OUT
         ]
 
+    def way(source: str, target: str | None, event: str) -> str:
+        """The step a route leads to: its state, or an end where the call stops."""
+        if target is not None:
+            return ids[target]
+        end = f"{ids[source]}_{_slug(event)}_ends"
+        nodes[end] = {"type": "end", "source": source, JUDGE: True}
+        return end
+
+    triggers = [s for s in states.values() if s.get("type") == "trigger"]
+    trigger_events = [e for t in triggers for e, n, _ in events(t) if n]
+    outbound = bool(trigger_events) and all(e == "incomingRequest" for e in trigger_events)
     merged: set[str] = set()
     entries: list[str] = []
     channel = "phone"
     for state in flow["states"]:
-        kind = state["type"]
-        props = state.get("properties") or {}
-        sid = _slug(state["name"])
-        step: dict[str, Any] = {"team": team, "source": state["name"]}
+        kind = str(state.get("type"))
+        props = state.get("properties") if isinstance(state.get("properties"), dict) else {}
+        src = state["name"]
+        sid = ids[src]
+        step: dict[str, Any] = {"team": team, "source": src}
         outs = events(state)
-        first_next = next((n for _, n, _ in outs if n), None)
+        by_event = {e: n for e, n, _ in outs}
         if kind == "trigger":
             for event, target, _ in outs:
-                if target is not None and target in states:
-                    entries.append(_slug(target))
+                if target is not None:
+                    entries.append(ids[target])
                     if event == "incomingCall":
                         channel = "phone"
-                    elif not entries[:-1]:
+                    elif len(entries) == 1:
                         channel = CHANNELS.get(event, "phone")
             continue
-        if sid in merged:
+        if src in merged:
             continue
         if kind in ("say-play", "send-message"):
-            step["type"] = "message"
+            step["type"] = "self_service" if kind == "send-message" and outbound else "message"
             say = _text(props.get("say") or props.get("body")) or (
-                DYNAMIC if props.get("play") else None
+                DYNAMIC if props.get("play") or props.get("media_url") else None
             )
             if say:
                 step["say"] = say
-            step["next"] = way(first_next, "done")
+            if kind == "send-message":
+                step["channel"] = "sms"
+            done = [(e, n) for e, n, _ in outs if not FAILURE_EVENTS.search(e)] or [("done", None)]
+            step["next"] = way(src, done[0][1], done[0][0])
+            for event, target, _ in outs:
+                if FAILURE_EVENTS.search(event):
+                    step["on_error"] = way(src, target, event)
         elif kind == "gather-input-on-call":
             step["say"] = _text(props.get("say")) or DYNAMIC
-            keypress = next((n for e, n, _ in outs if e in ("keypress", "speech") and n), None)
-            split = states.get(keypress or "")
-            timeout = next((n for e, n, _ in outs if e == "timeout"), None)
-            step["no_input"] = way(timeout, "timeout")
-            if (
-                split
-                and split["type"] == "split-based-on"
-                and state["name"] in str((split.get("properties") or {}).get("input", ""))
-            ):
+            keypress = by_event.get("keypress")
+            speech = by_event.get("speech")
+            wired = {e for e in by_event if e in ("keypress", "speech")}
+            split = states.get(keypress or speech or "")
+            step["no_input"] = way(src, by_event.get("timeout"), "timeout")
+            reads = str((split or {}).get("properties", {}).get("input", ""))
+            if split and split.get("type") == "split-based-on" and f"widgets.{src}." in reads:
                 step["type"] = "menu"
                 step["options"] = {}
                 for event, target, t in events(split):
                     if event == "match":
                         for cond in t.get("conditions") or []:
+                            if not isinstance(cond, dict):
+                                continue
                             key = str(cond.get("value") or cond.get("friendly_name") or "?")
-                            step["options"].setdefault(key, way(target, event))
+                            step["options"].setdefault(key, way(split["name"], target, event))
                     elif event == "noMatch":
-                        step["no_match"] = way(target, event)
-                merged.add(_slug(split["name"]))  # the split's routes are this menu's
+                        step["no_match"] = way(split["name"], target, event)
+                if "noMatch" not in {e for e, _, _ in events(split)}:
+                    step["no_match"] = way(split["name"], None, "noMatch")
+                merged.add(split["name"])  # the split's routes are this menu's
+                for event in ("keypress", "speech"):
+                    if event not in wired and any(e == event for e, _, _ in outs):
+                        route = "on_fail" if "no_match" in step else "no_match"
+                        step[route] = {
+                            "to": way(src, None, event),
+                            "label": f"{event} (not wired)",
+                        }
             else:
                 step["type"] = "input"
-                step["collects"] = [f"{sid}_digits"]
-                step["next"] = way(keypress, "keypress")
+                step["collects"] = [f"{sid}_answer"]
+                targets = {e: way(src, by_event.get(e), e) for e, _, _ in outs if e != "timeout"}
+                for event in ("keypress", "speech"):
+                    targets.setdefault(event, way(src, None, event))
+                onward = sorted(set(targets.values()))
+                if len(onward) == 1:
+                    step["next"] = onward[0]
+                else:
+                    choice = f"{sid}_how_answered"
+                    step["next"] = choice
+                    branches = {}
+                    for event, target in targets.items():
+                        branches[event if event in wired else f"{event} (not wired)"] = target
+                    nodes[choice] = {
+                        "type": "condition",
+                        "team": team,
+                        "source": src,
+                        "branches": branches,
+                    }
+                    for event in ("keypress", "speech"):
+                        if event not in wired:
+                            del branches[f"{event} (not wired)"]
+                            step["no_match"] = {
+                                "to": targets[event],
+                                "label": f"{event} (not wired)",
+                            }
+                    if len(branches) == 1:
+                        step["next"] = next(iter(branches.values()))
+                        del nodes[choice]
+        elif kind == "send-and-wait-for-reply":
+            step.update(type="input", collects=[f"{sid}_reply"], channel="sms")
+            say = _text(props.get("body"))
+            if say:
+                step["say"] = say
+            step["next"] = way(src, by_event.get("incomingMessage"), "incomingMessage")
+            step["no_input"] = way(src, by_event.get("timeout"), "timeout")
+            step["on_error"] = way(src, by_event.get("deliveryFailure"), "deliveryFailure")
         elif kind in ("enqueue-call", "send-to-flex"):
             queue = str(props.get("queue_name") or props.get("workflow") or "queue")
-            queue_team = _slug(queue if not queue.startswith("WW") else "Flex agents").lower()
-            teams.setdefault(
-                queue_team, {"name": "Flex agents" if kind == "send-to-flex" else queue}
-            )
+            flex = kind == "send-to-flex" or queue.startswith("WW")
+            queue_team = "flex_agents" if flex else (_slug(queue).lower() or "queue")
+            teams.setdefault(queue_team, {"name": "Flex agents" if flex else queue})
             agent = f"{sid}_agent"
-            step.update(type="queue", team=queue_team, next=agent)
-            failure = next((n for e, n, _ in outs if FAILURE_EVENTS.search(e)), None)
-            step["on_timeout"] = way(failure, "failed")
-            done = next((n for e, n, _ in outs if not FAILURE_EVENTS.search(e)), None)
+            step.update(type="queue", team=queue_team, next=agent, ignore=dict(HOLD_ELSEWHERE))
+            step["on_error"] = way(src, by_event.get("failedToEnqueue"), "failedToEnqueue")
+            failure = way(src, by_event.get("callFailure"), "callFailure")
+            if failure != step["on_error"]:
+                step["on_timeout"] = {"to": failure, "label": "call failure"}
             nodes[agent] = {
                 "type": "agent",
                 "team": queue_team,
-                "source": state["name"],
-                "next": way(done, "callComplete"),
+                "source": src,
+                "next": way(src, by_event.get("callComplete"), "callComplete"),
             }
         elif kind == "connect-call-to":
             teams.setdefault("forwarded", {"name": "Forwarded calls", "kind": "vendor"})
-            step.update(type="agent", team="forwarded", next=way(first_next, "callCompleted"))
-        elif kind == "record-voicemail":
-            step.update(type="self_service", say=_text(props.get("say")) or "(records a message)")
-            step["next"] = way(
-                next((n for e, n, _ in outs if e == "recordingComplete"), None), "done"
+            done = by_event.get("callCompleted") or by_event.get("callComplete")
+            step.update(type="agent", team="forwarded", next=way(src, done, "callCompleted"))
+        elif kind in ("record-voicemail", "capture-payments"):
+            say = _text(props.get("say"))
+            step.update(
+                type="self_service",
+                say=say
+                or ("(records a message)" if kind == "record-voicemail" else "(takes a payment)"),
             )
-            step["on_error"] = way(
-                next((n for e, n, _ in outs if e != "recordingComplete"), None), "noAudio"
-            )
+            good = "recordingComplete" if kind == "record-voicemail" else "success"
+            step["next"] = way(src, by_event.get(good), good)
+            failures = [(e, n) for e, n, _ in outs if e != good] or [("noAudio", None)]
+            step["on_error"] = way(src, failures[0][1], failures[0][0])
         elif kind == "set-variables":
-            step.update(type="message", next=way(first_next, "next"))
+            step.update(type="message", next=way(src, next(iter(by_event.values()), None), "next"))
         else:  # decisions by code or data, and anything not known: every way is possible
             step["type"] = "condition"
             step["branches"] = {}
             for event, target, t in outs:
+                if event in ("fail", "failed", "error") and "on_error" not in step:
+                    step["on_error"] = way(src, target, event)
+                    continue
                 labels = [
-                    str(c.get("friendly_name") or c.get("value")) for c in t.get("conditions") or []
-                ] or [event]
+                    str(c.get("friendly_name") or c.get("value"))
+                    for c in t.get("conditions") or []
+                    if isinstance(c, dict)
+                ] or [{"noMatch": "no match"}.get(event, event)]
                 for label in labels:
                     key = label if label not in step["branches"] else f"{label} ({event})"
-                    step["branches"][key] = way(target, event)
+                    step["branches"][key] = way(src, target, event)
+            if kind == "split-based-on" and "noMatch" not in by_event:
+                step["branches"]["no match"] = way(src, None, "noMatch")
         nodes[sid] = step
+    # set-variables steps pass through (they say nothing and choose nothing)
+    passing = {
+        ids[s["name"]]
+        for s in flow["states"]
+        if s.get("type") == "set-variables" and ids[s["name"]] in nodes
+    }
+    _pass_through(nodes, passing)
+    entries = [_follow(nodes, e, passing) for e in entries]
     if not entries:
         start = flow.get("initial_state")
-        if isinstance(start, str) and start in states and states[start]["type"] != "trigger":
-            entries = [_slug(start)]
+        if isinstance(start, str) and start in states and states[start].get("type") != "trigger":
+            entries = [ids[start]]
     if not entries:
         raise ValueError("the trigger starts nothing (no incomingCall or incomingMessage)")
     return {
-        "journey": _slug(name).lower().replace("_", "-")[:80] or "studio-flow",
+        "journey": journey_id(name),
         "title": title,
         "description": "Imported from a Twilio Studio flow by journeymap.",
         "channel": channel,
@@ -201,3 +329,32 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         "teams": teams,
         "nodes": nodes,
     }
+
+
+def _follow(nodes: dict[str, Any], target: str, passing: set[str]) -> str:
+    seen: set[str] = set()
+    while target in passing and target not in seen:
+        seen.add(target)
+        target = nodes[target]["next"]
+    return target
+
+
+def _pass_through(nodes: dict[str, Any], passing: set[str]) -> None:
+    """Point every route into a pass-through step at where it leads, and drop it."""
+    if not passing:
+        return
+    for sid, step in nodes.items():
+        if sid in passing:
+            continue
+        for key in ("next", "on_error", "on_timeout", "no_input", "no_match", "on_fail"):
+            value = step.get(key)
+            if isinstance(value, str):
+                step[key] = _follow(nodes, value, passing)
+            elif isinstance(value, dict):
+                value["to"] = _follow(nodes, value["to"], passing)
+        for group in ("options", "branches"):
+            for label, value in (step.get(group) or {}).items():
+                step[group][label] = _follow(nodes, value, passing)
+    for sid in passing:
+        if _follow(nodes, sid, passing) != sid:
+            del nodes[sid]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .base import FAMILIES, Rule
 from .dead_ends import (
     CHANNEL_PUSH,
+    CLOSED_NO_ALTERNATIVE,
     DEAD_END,
     DISCONNECT_ON_ERROR,
     NO_HUMAN_EXIT,
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     DISCONNECT_ON_ERROR,
     UNREACHABLE,
     CHANNEL_PUSH,
+    CLOSED_NO_ALTERNATIVE,
     TOO_MANY_HURDLES,
     DEEP_MENU,
     WIDE_MENU,

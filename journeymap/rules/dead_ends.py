@@ -59,6 +59,7 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     failing = a.reaches_failure
     stranded = {n for n in before if n in failing and n not in person}
     failures = set(a.failures)
+    memo: dict[str, str | None] = {}
     # the next step towards the nearest failure, for every step that can fail
     toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
     for node in a.sorted(stranded):
@@ -68,6 +69,15 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
         preds = [p for p in a.graph.predecessors(node) if p in before]
         if not (a.data(node)["entry"] or any(p in person for p in preds)):
             continue  # not the first stranded step on its branch
+        ways_in = [d for p, _, d in a.graph.in_edges(node, data=True) if p in person]
+        if ways_in and all(a.meaning(d) == "closed" for d in ways_in):
+            continue  # a closure by design: closed-no-alternative judges it
+        if (
+            ways_in
+            and all(a.meaning(d) == "error" for d in ways_in)
+            and _ends_unresolved(a, node, memo) is not None
+        ):
+            continue  # an error route straight to a cut-off: disconnect-on-error's
         tail = [node]
         while toward[tail[-1]] is not None:
             tail.append(toward[tail[-1]])  # type: ignore[arg-type]
@@ -202,11 +212,12 @@ def _disconnect_on_error(a: Analysis) -> Iterator[Hit]:
     for node in a.graph:
         hits: list[tuple[str, str, str]] = []
         for target, data in a.out_routes(node):
-            if data["kind"] not in RECOVERY_KINDS:
-                continue
+            if a.meaning(data) != "error":
+                continue  # closures by design are closed-no-alternative's
             end = _ends_unresolved(a, target, memo)
             if end is not None:
-                hits.append((data["kind"], target, end))
+                kind = data["kind"] if data["kind"] in RECOVERY_KINDS else f"{data['choice']}"
+                hits.append((kind, target, end))
         if not hits:
             continue
         kinds = []
@@ -235,9 +246,12 @@ DISCONNECT_ON_ERROR = Rule(
     severity=Severity.HIGH,
     summary="An error or retry route that ends the conversation without resolution.",
     what=(
-        "Finds `no_input`, `no_match`, `on_fail`, `on_error` and `on_timeout` routes that "
-        "lead, directly or through announcements only, to an `end` whose outcome is not "
-        "`resolved`. One finding per step, naming each such route."
+        "Finds `no_input`, `no_match`, `on_fail`, `on_error` and `on_timeout` routes, and "
+        "branches labelled as failures (`error`, `failed`, `timeout`, ...), that lead, "
+        "directly or through announcements only, to an `end` whose outcome is not "
+        "`resolved`. One finding per step, naming each such route. Routes labelled as a "
+        "closure by design (closed, no agents, at capacity) are left to "
+        "`closed-no-alternative`."
     ),
     why=(
         "Hanging up on a customer because the system did not understand them, or because a "
@@ -347,4 +361,70 @@ CHANNEL_PUSH = Rule(
         "to speak to someone press 0'), or continue the journey (`next`) on the new channel."
     ),
     check=_channel_push,
+)
+
+
+def _closed_no_alternative(a: Analysis) -> Iterator[Hit]:
+    helped = a.reaches_alternative
+    failing = a.reaches_failure
+    toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
+    for node in a.graph:
+        if node not in a.reach:
+            continue
+        closed = [
+            (t, d)
+            for t, d in a.out_routes(node)
+            if a.meaning(d) == "closed" and t not in helped and t in failing
+        ]
+        if not closed:
+            continue
+        labels: list[str] = []
+        ends: list[str] = []
+        for target, data in closed:
+            label = data["label"] or data["choice"] or data["kind"]
+            if label not in labels:
+                labels.append(label)
+            tail = [target]
+            while toward.get(tail[-1]) is not None:
+                tail.append(toward[tail[-1]])  # type: ignore[arg-type]
+            if tail[-1] not in ends:
+                ends.append(tail[-1])
+        journey = a.journey_of(node)
+        where = " and ".join(f"`{a.name(e, journey)}`" for e in ends)
+        yield Hit(
+            node,
+            f"when {quote(labels)}, `{a.name(node)}` lets the customer go at {where} with no "
+            "voicemail, call-back or other channel: they must try again later on their own",
+            nodes=(node, *ends),
+            routes=tuple((node, t, d["kind"], d["choice"]) for t, d in closed),
+        )
+
+
+CLOSED_NO_ALTERNATIVE = Rule(
+    id="JM207",
+    name="closed-no-alternative",
+    severity=Severity.MEDIUM,
+    summary="A closure by design (out of hours, no agents, queue full) that only says goodbye.",
+    what=(
+        "Finds routes labelled as a closure (a `condition` branch or a route `label` such as "
+        "`closed`, `after hours`, `holiday`, `no agents`, `at capacity`) from which no "
+        "person, self-service task, other channel or other flow can be reached, but an "
+        "unresolved end can. Reported at the step that decides, naming each such route."
+    ),
+    why=(
+        "Closing is a business decision; cutting the customer off is not. A caller who is "
+        "told 'we are closed' and hung up on must remember to call back, and many do not: "
+        "their problem waits, or goes to a competitor. A voicemail, a call-back request or "
+        "a link by text keeps them."
+    ),
+    example=(
+        "hours:\n  type: condition\n  branches:\n    open: main_menu\n    closed: closed_msg"
+        "\nclosed_msg:\n  type: message\n  say: We are closed. Goodbye.\n  next: hang_up"
+    ),
+    fix=(
+        "After the closed message, offer something: leave a voicemail (a `queue` with "
+        "`callback: true`), a call-back, a text with a self-service link (a `redirect` "
+        "with `next`), or the opening hours and an emergency line."
+    ),
+    check=_closed_no_alternative,
 )

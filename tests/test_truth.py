@@ -1,0 +1,34 @@
+"""Findings on real vendor exports against findings read by hand (see truth_check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.truth_check import VENDOR, check, truth_files
+
+pytestmark = pytest.mark.skipif(
+    not VENDOR.is_dir(), reason="the shared vendor fixtures are not beside the project"
+)
+
+
+@pytest.mark.parametrize("truth", truth_files(), ids=lambda p: p.name[:60])
+def test_findings_match_the_hand_reading(truth: Path) -> None:
+    result = check(truth)
+    assert result.fixture.is_file(), f"{truth.name} names a missing fixture"
+    if result.refused:
+        assert any(p.startswith("template:") for p in result.problems), result.problems
+        assert not result.found
+        return
+    assert not result.problems, result.problems
+    assert not result.false, f"findings not read as true: {sorted(result.false)}"
+    assert not result.missing, f"expected findings missing: {sorted(result.missing)}"
+    assert not (result.found & result.misses), "a known miss is found now: move it to expected"
+
+
+def test_every_shared_cloud_export_has_a_truth_file() -> None:
+    covered = {str(t.relative_to(t.parents[1]))[: -len(".yaml")] for t in truth_files()}
+    for folder in ("amazon-connect", "twilio-studio", "genesys-archy"):
+        for fixture in sorted((VENDOR / folder).iterdir()):
+            assert f"{folder}/{fixture.name}" in covered, f"no truth file for {fixture.name}"
