@@ -204,6 +204,15 @@ class Analysis:
         return algorithms.can_reach(self.graph, [n for n in self.graph if self.is_person(n)])
 
     @cached_property
+    def reaches_person_or_outside(self) -> set[str]:
+        """Steps from which a person, or a hand-over to something outside the audit (which
+        may well lead to one), can be reached. Rules that claim "no person" use this: a
+        hand-over to an unknown flow is never proof that nobody can help."""
+        return algorithms.can_reach(
+            self.graph, [n for n in self.graph if self.is_person(n) or self.type(n) == "external"]
+        )
+
+    @cached_property
     def failures(self) -> list[str]:
         """Places where a customer fails: unresolved ends, dead ends, channel pushes,
         and the steps of endless loops."""

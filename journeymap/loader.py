@@ -143,8 +143,12 @@ def _vendor_format(data: dict[str, Any]) -> str | None:
         return "an Amazon Connect flow export"
     if ("states" in data and ("initial_state" in data or "flags" in data)) or "definition" in data:
         return "a Twilio Studio flow definition"
-    if {"inboundCall", "inqueueCall", "outboundCall", "inboundChat"} & set(data):
+    if {"inboundCall", "inqueueCall", "outboundCall", "inboundChat", "inboundShortMessage"} & set(
+        data
+    ):
         return "a Genesys Cloud Architect (Archy) flow"
+    if isinstance(data.get("modules"), list) and "start" in data:
+        return "an Amazon Connect flow export (legacy)"
     return None
 
 

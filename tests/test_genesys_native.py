@@ -369,3 +369,24 @@ def test_real_exports(path: Path) -> None:
         bot = task["actions"][0]["callDialogflowBot"]
         assert set(bot["outputs"]) == {"failure", "ANI", "MemberInfo", "Weather", "Participants"}
         assert "jumpToMenu" in task["actions"][1]
+
+
+def test_to_archy_refuses_what_it_cannot_unfold() -> None:
+    with pytest.raises(ValueError):
+        to_archy({"inboundCall": {"name": "x"}})
+    # every decision's two paths meet again: unfolding them would double 40 times
+    actions = [
+        {
+            "id": f"d{i}",
+            "__type": "DecisionAction",
+            "paths": [
+                {"label": "Yes", "nextActionId": f"d{i + 1}"},
+                {"label": "No", "nextActionId": f"d{i + 1}"},
+            ],
+        }
+        for i in range(40)
+    ]
+    task = {"id": "t", "name": "T", "__type": "Task", "startAction": "d0", "actionList": actions}
+    doc = {"type": "inboundcall", "initialSequence": "t", "flowSequenceItemList": [task]}
+    with pytest.raises(ValueError, match="too large"):
+        to_archy(doc)

@@ -291,13 +291,17 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         """Skip settings blocks whose routes all lead to one place."""
         action = actions[identifier]
         if settings_block(action) and identifier not in seen:
-            targets = {t for _, _, t in transitions(action)}
+            seen = seen | {identifier}
+            targets = {passthrough(t, seen) for _, _, t in transitions(action)}
             if len(targets) == 1:
-                return passthrough(targets.pop(), seen | {identifier})
+                return targets.pop()
         return identifier
 
     def step_of(identifier: str) -> str:
-        return hold if customer_queue and identifier in back_to_hold else ids[passthrough(identifier)]
+        """The step a route to ``identifier`` leads to (in a customer-queue flow, the end
+        of the flow is going back to waiting for an agent)."""
+        target = passthrough(identifier)
+        return "in_queue" if customer_queue and target in back_to_hold else ids[target]
 
     def loop_count(identifier: str) -> int | None:
         """The ``LoopCount`` of a ``Loop`` reached from ``identifier`` through messages."""
@@ -320,7 +324,6 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         return None
 
     nodes: dict[str, Any] = {}
-    hold = "holding"
     back_to_hold = {i for i, a in actions.items() if a["Type"] == "EndFlowExecution"}
 
     def errors_into(step: dict[str, Any], way: list[tuple[str, str, str]], key: str) -> None:
@@ -486,7 +489,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         nodes[sid] = step
     entry = ids[passthrough(flow["StartAction"])]
     if customer_queue:
-        entry = _hold_loop(nodes, teams, team, entry, actions, hold)
+        entry = _hold_loop(nodes, teams, team, entry, actions, "holding")
     return {
         "journey": journey_id(name),
         "title": title,

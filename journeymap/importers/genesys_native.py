@@ -207,6 +207,10 @@ def block_paths(data: Any) -> dict[str, tuple[str | int, ...]]:
     return {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _camel(words: str) -> str:
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", words) if p]
     if not parts:
@@ -322,14 +326,15 @@ def _queue(action: dict[str, Any]) -> dict[str, Any]:
 
 class _Translator:
     def __init__(self, native: dict[str, Any]) -> None:
-        items = [i for i in native.get("flowSequenceItemList") or [] if isinstance(i, dict)]
+        items = [i for i in _list(native.get("flowSequenceItemList")) if isinstance(i, dict)]
         self.items: list[tuple[dict[str, Any], str]] = []
         self.actions: dict[str, dict[str, Any]] = {}
         self.refs: dict[str, tuple[str, str]] = {}  # native id -> ("menu"|"task", refId)
         self.count = 0
+        self.walking: set[str] = set()  # native actions on the current walk
         taken: set[str] = set()
         for item in items:
-            for action in item.get("actionList") or []:
+            for action in _list(item.get("actionList")):
                 if isinstance(action, dict) and isinstance(action.get("id"), str):
                     self.actions.setdefault(action["id"], action)
             ref = re.sub(r"[\[\]]", "", str(item.get("name") or item.get("id") or "item")).strip()
@@ -363,25 +368,33 @@ class _Translator:
             return "jumpToMenu", f"./menus/menu[{ref}]"
         return "jumpToTask", f"./tasks/task[{ref}]"
 
-    def chain(self, start: Any, seen: frozenset[str], depth: int) -> list[dict[str, Any]]:
-        """The Archy actions from native action ``start`` along ``nextAction``."""
+    def chain(self, start: Any, depth: int) -> list[dict[str, Any]]:
+        """The Archy actions from native action ``start`` along ``nextAction``.
+
+        An action already on the walk that leads here (a loop back) ends the chain.
+        """
         if depth > MAX_DEPTH:
             raise ValueError("native Architect flow nests too deeply to translate")
         out: list[dict[str, Any]] = []
+        walked: list[str] = []
         current: Any = start
-        while isinstance(current, str) and current in self.actions and current not in seen:
-            seen = seen | {current}
-            action = self.actions[current]
-            if action.get("disabled") is not True:
-                out.extend(self.action(action, seen, depth))
-            current = action.get("nextAction")
+        try:
+            while isinstance(current, str) and current in self.actions:
+                if current in self.walking:
+                    break
+                self.walking.add(current)
+                walked.append(current)
+                action = self.actions[current]
+                if action.get("disabled") is not True:
+                    out.extend(self.action(action, depth))
+                current = action.get("nextAction")
+        finally:
+            self.walking.difference_update(walked)
         return out
 
-    def outputs(
-        self, action: dict[str, Any], seen: frozenset[str], depth: int
-    ) -> dict[str, dict[str, Any]]:
+    def outputs(self, action: dict[str, Any], depth: int) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for path in action.get("paths") or []:
+        for path in _list(action.get("paths")):
             if not isinstance(path, dict):
                 continue
             name = base = _output_name(path)
@@ -389,12 +402,10 @@ class _Translator:
             while name in found:
                 n += 1
                 name = f"{base} {n}"
-            found[name] = {"actions": self.chain(path.get("nextActionId"), seen, depth + 1)}
+            found[name] = {"actions": self.chain(path.get("nextActionId"), depth + 1)}
         return found
 
-    def action(
-        self, action: dict[str, Any], seen: frozenset[str], depth: int
-    ) -> list[dict[str, Any]]:
+    def action(self, action: dict[str, Any], depth: int) -> list[dict[str, Any]]:
         """One native action as Archy actions (a transfer's failure path follows it)."""
         self.count += 1
         if self.count > MAX_ACTIONS:
@@ -402,7 +413,7 @@ class _Translator:
         native_type = str(action.get("__type") or "UnknownAction")
         kind = _kind(native_type)
         body: dict[str, Any] = {"name": str(action.get("name") or native_type)}
-        outputs = self.outputs(action, seen, depth)
+        outputs = self.outputs(action, depth)
         after: list[dict[str, Any]] = []
         if kind == "playAudio":
             body["audio"] = _audio(action.get("prompts")) or {"noValue": True}
@@ -431,8 +442,8 @@ class _Translator:
 
     def single(self, action: dict[str, Any]) -> list[dict[str, Any]]:
         """A menu choice's action, with its routes, as Archy actions."""
-        actions = self.action(action, frozenset(), 0)
-        actions.extend(self.chain(action.get("nextAction"), frozenset(), 0))
+        actions = self.action(action, 0)
+        actions.extend(self.chain(action.get("nextAction"), 0))
         return actions
 
     def choice(self, choice: dict[str, Any]) -> dict[str, Any]:
@@ -447,7 +458,7 @@ class _Translator:
             key = str(digit).strip()
             body["dtmf"] = KEYS.get(key, f"digit_{key}")
         routes = any(
-            isinstance(p, dict) and p.get("nextActionId") for p in action.get("paths") or []
+            isinstance(p, dict) and p.get("nextActionId") for p in _list(action.get("paths"))
         ) or bool(action.get("nextAction"))
         if kind in JUMPS:
             jump, ref = self.target(action, native_type)
@@ -469,12 +480,12 @@ class _Translator:
         repeat = _literal(item.get("promptRepeatCount"))
         if repeat and repeat.isdigit():
             body["settingsMenu"] = {"repeatCount": {"lit": int(repeat)}}
-        choices = [c for c in item.get("menuChoiceList") or [] if isinstance(c, dict)]
+        choices = [c for c in _list(item.get("menuChoiceList")) if isinstance(c, dict)]
         body["choices"] = [self.choice(c) for c in choices]
         return {"menu": body}
 
     def task_actions(self, item: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.chain(item.get("startAction"), frozenset(), 0)
+        return self.chain(item.get("startAction"), 0)
 
 
 def to_archy(native: dict[str, Any]) -> dict[str, Any]:

@@ -182,8 +182,15 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
         first, *others = ordered
         nodes[end]["outcome"] = first
         for outcome in others:
-            copies = {m: _copy_id(nodes, m, outcome) for m in tail}
-            for member in tail:
+            needed: list[str] = []  # the tail from where this group's routes enter it
+            for member in [m for *_, m in groups[outcome]] or [end]:
+                while member not in needed:
+                    needed.append(member)
+                    if member == end:
+                        break
+                    member = str(_target(nodes[member]["next"])[0])
+            copies = {m: _copy_id(nodes, m, outcome) for m in needed}
+            for member in needed:
                 step = dict(nodes[member])
                 if "next" in step:
                     target, _ = _target(step["next"])

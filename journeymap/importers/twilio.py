@@ -50,6 +50,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..model import CLOSED_LABEL
 from .outcomes import JUDGE
 
 DYNAMIC = "(dynamic prompt)"
@@ -62,6 +63,8 @@ CHANNELS = {
     "incomingParent": "app",
 }
 LEFT_OUT = {"hangup"}
+NOT_CONNECTED = {"busy", "noAnswer", "failed"}
+"""Events of an outbound call or text that mean nobody was reached: no conversation."""
 HOLD_ELSEWHERE = {
     "queue-no-wait-estimate": "the hold experience is the queue's wait_url, outside this flow",
     "queue-no-callback": "the hold experience is the queue's wait_url, outside this flow",
@@ -97,9 +100,22 @@ def _slug(text: str) -> str:
 
 
 def _text(value: Any) -> str | None:
+    """The words of a prompt: ``(dynamic prompt)`` when they come from variables; for a
+    Liquid template of alternatives (``{% case %} ... {% when %} ...``), the longest
+    alternative, since only one of them is said."""
     if not isinstance(value, str) or not value.strip():
         return None
+    if "{%" in value:
+        parts = [p.strip() for p in re.split(r"\{%.*?%\}", value, flags=re.S)]
+        literal = [p for p in parts if p and "{{" not in p and "${" not in p]
+        return max(literal, key=len) if literal else DYNAMIC
     return DYNAMIC if "{{" in value or "${" in value else value.strip()
+
+
+def _closure(name: str) -> bool:
+    """Whether a state's name says it is a closure (``say_closed``, ``AfterHours``)."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).replace("_", " ").replace("-", " ")
+    return CLOSED_LABEL.search(words) is not None
 
 
 def flow_name(data: Any, fallback: str) -> str:
@@ -142,6 +158,16 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         """The step a route leads to: its state, or an end where the call stops."""
         if target is not None:
             return ids[target]
+        if outbound and source in before_contact and (
+            event in NOT_CONNECTED or FAILURE_EVENTS.search(event)
+        ):
+            nodes["no_conversation"] = {  # nobody was cut off: nobody was there
+                "type": "end",
+                "outcome": "resolved",
+                "say": "(no conversation: the call or text did not reach the customer)",
+                "source": source,
+            }
+            return "no_conversation"
         end = f"{ids[source]}_{_slug(event)}_ends"
         nodes[end] = {"type": "end", "source": source, JUDGE: True}
         return end
@@ -149,6 +175,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     triggers = [s for s in states.values() if s.get("type") == "trigger"]
     trigger_events = [e for t in triggers for e, n, _ in events(t) if n]
     outbound = bool(trigger_events) and all(e == "incomingRequest" for e in trigger_events)
+    before_contact = _before_contact(states, events) if outbound else set()
     merged: set[str] = set()
     entries: list[str] = []
     channel = "phone"
@@ -189,7 +216,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             step["say"] = _text(props.get("say")) or DYNAMIC
             keypress = by_event.get("keypress")
             speech = by_event.get("speech")
-            wired = {e for e in by_event if e in ("keypress", "speech")}
+            wired = {e for e, n in by_event.items() if e in ("keypress", "speech") and n}
+            modes = {e for e in ("keypress", "speech") if e in by_event} or {"keypress"}
+            if isinstance(props.get("input"), str):  # "dtmf", "speech" or "dtmf speech"
+                said = props["input"].lower()
+                modes = {m for m in modes if (m == "keypress" and "dtmf" in said) or m in said}
             split = states.get(keypress or speech or "")
             step["no_input"] = way(src, by_event.get("timeout"), "timeout")
             reads = str((split or {}).get("properties", {}).get("input", ""))
@@ -209,7 +240,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                     step["no_match"] = way(split["name"], None, "noMatch")
                 merged.add(split["name"])  # the split's routes are this menu's
                 for event in ("keypress", "speech"):
-                    if event not in wired and any(e == event for e, _, _ in outs):
+                    if event not in wired and event in modes:
                         route = "on_fail" if "no_match" in step else "no_match"
                         step[route] = {
                             "to": way(src, None, event),
@@ -220,7 +251,8 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                 step["collects"] = [f"{sid}_answer"]
                 targets = {e: way(src, by_event.get(e), e) for e, _, _ in outs if e != "timeout"}
                 for event in ("keypress", "speech"):
-                    targets.setdefault(event, way(src, None, event))
+                    if event not in targets and event in modes:
+                        targets[event] = way(src, None, event)
                 onward = sorted(set(targets.values()))
                 if len(onward) == 1:
                     step["next"] = onward[0]
@@ -302,7 +334,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                 ] or [{"noMatch": "no match"}.get(event, event)]
                 for label in labels:
                     key = label if label not in step["branches"] else f"{label} ({event})"
-                    step["branches"][key] = way(src, target, event)
+                    goes = way(src, target, event)
+                    if target is not None and _closure(target) and not _closure(key):
+                        step["branches"][key] = {"to": goes, "label": f"closed ({target})"}
+                    else:
+                        step["branches"][key] = goes
             if kind == "split-based-on" and "noMatch" not in by_event:
                 step["branches"]["no match"] = way(src, None, "noMatch")
         nodes[sid] = step
@@ -312,8 +348,8 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         for s in flow["states"]
         if s.get("type") == "set-variables" and ids[s["name"]] in nodes
     }
-    _pass_through(nodes, passing)
     entries = [_follow(nodes, e, passing) for e in entries]
+    _pass_through(nodes, passing)
     if not entries:
         start = flow.get("initial_state")
         if isinstance(start, str) and start in states and states[start].get("type") != "trigger":
@@ -329,6 +365,27 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         "teams": teams,
         "nodes": nodes,
     }
+
+
+CONTACT = {("make-outgoing-call-v2", "answered"), ("send-and-wait-for-reply", "incomingMessage")}
+"""Events of an outbound flow after which the customer is in the conversation."""
+
+
+def _before_contact(
+    states: dict[str, dict[str, Any]],
+    events: Any,
+) -> set[str]:
+    """States of an outbound flow that run before the customer answers or replies: a
+    failure there means no conversation took place, not that someone was cut off."""
+    found = {n for n, s in states.items() if s.get("type") == "trigger"}
+    frontier = list(found)
+    while frontier:
+        state = states[frontier.pop()]
+        for event, target, _ in events(state):
+            if target and target not in found and (state.get("type"), event) not in CONTACT:
+                found.add(target)
+                frontier.append(target)
+    return found
 
 
 def _follow(nodes: dict[str, Any], target: str, passing: set[str]) -> str:
@@ -354,7 +411,10 @@ def _pass_through(nodes: dict[str, Any], passing: set[str]) -> None:
                 value["to"] = _follow(nodes, value["to"], passing)
         for group in ("options", "branches"):
             for label, value in (step.get(group) or {}).items():
-                step[group][label] = _follow(nodes, value, passing)
-    for sid in passing:
-        if _follow(nodes, sid, passing) != sid:
-            del nodes[sid]
+                if isinstance(value, dict):
+                    value["to"] = _follow(nodes, value["to"], passing)
+                else:
+                    step[group][label] = _follow(nodes, value, passing)
+    gone = [sid for sid in passing if _follow(nodes, sid, passing) != sid]
+    for sid in gone:
+        del nodes[sid]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -55,11 +56,11 @@ DEAD_END = Rule(
 
 def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     before = a.reach_before_person
-    person = a.reaches_person
+    person = a.reaches_person_or_outside
     failing = a.reaches_failure
     stranded = {n for n in before if n in failing and n not in person}
     failures = set(a.failures)
-    memo: dict[str, str | None] = {}
+    covered = {n for *_, tail, _ in _cut_off_routes(a) for n in tail}
     # the next step towards the nearest failure, for every step that can fail
     toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
     for node in a.sorted(stranded):
@@ -72,12 +73,8 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
         ways_in = [d for p, _, d in a.graph.in_edges(node, data=True) if p in person]
         if ways_in and all(a.meaning(d) == "closed" for d in ways_in):
             continue  # a closure by design: closed-no-alternative judges it
-        if (
-            ways_in
-            and all(a.meaning(d) == "error" for d in ways_in)
-            and _ends_unresolved(a, node, memo) is not None
-        ):
-            continue  # an error route straight to a cut-off: disconnect-on-error's
+        if node in covered:
+            continue  # on the way from an error or a closure to a cut-off: reported there
         tail = [node]
         while toward[tail[-1]] is not None:
             tail.append(toward[tail[-1]])  # type: ignore[arg-type]
@@ -135,7 +132,7 @@ def _no_zero_out(a: Analysis) -> Iterator[Hit]:
         return
     direct = algorithms.can_reach(
         a.normal_graph,
-        [n for n in a.graph if a.is_person(n)],
+        [n for n in a.graph if a.is_person(n) or a.type(n) == "external"],
         through=lambda n: a.type(n) != "menu",
     )
     for node in menus:
@@ -183,43 +180,66 @@ NO_ZERO_OUT = Rule(
 )
 
 
-def _ends_unresolved(a: Analysis, node: str, memo: dict[str, str | None]) -> str | None:
-    """The unresolved end that ``node`` leads to through announcements only, or None."""
+RETRY_COUNTER = frozenset({"loop", "done"})
+"""Branches of a retry counter (a vendor ``Loop`` block): ``done`` is what happens when
+the tries run out."""
+
+
+def _tail(a: Analysis, node: str) -> tuple[list[str], str | None]:
+    """The steps a customer passes from ``node`` when nothing more can be done for them,
+    and the unresolved end they reach, or None. The walk goes through announcements,
+    steps with one normal way on (settings), and retry counters (by their ``done``
+    branch: the tries have run out); it stops anywhere else."""
     chain: list[str] = []
     current: str | None = node
-    result: str | None = None
     seen: set[str] = set()
     while current is not None and current not in seen:
-        if current in memo:
-            result = memo[current]
-            break
         seen.add(current)
         chain.append(current)
         kind = a.type(current)
         if kind == "end":
-            result = current if not a.is_resolved_end(current) else None
+            return chain, (current if not a.is_resolved_end(current) else None)
+        normal = [(t, d) for t, d in a.out_routes(current) if a.meaning(d) == "normal"]
+        if kind == "message":
+            current = next((t for t, d in normal if d["kind"] == "next"), None)
+        elif kind == "condition" and {d["choice"] for _, d in normal} == RETRY_COUNTER:
+            current = next(t for t, d in normal if d["choice"] == "done")
+        elif (
+            kind == "condition"
+            and len({t for t, _ in normal}) == 1
+            and all(a.meaning(d) == "normal" for _, d in a.out_routes(current))
+        ):
+            current = normal[0][0]
+        else:
             break
-        if kind != "message":
-            break
-        current = next((t for t, d in a.out_routes(current) if d["kind"] == "next"), None)
-    for n in chain:
-        memo[n] = result
-    return result
+    return chain, None
+
+
+def _cut_off_routes(a: Analysis) -> list[tuple[str, str, dict[str, Any], list[str], str]]:
+    """Every error or closure route that leads (see :func:`_tail`) to an unresolved end:
+    ``(source, target, edge, tail, end)``. Computed once per run."""
+    key = "cut-off-routes"
+    if key not in a.memo:
+        found = []
+        for u, v, data in a.graph.edges(data=True):
+            if a.meaning(data) == "normal":
+                continue
+            tail, end = _tail(a, v)
+            if end is not None:
+                found.append((u, v, data, tail, end))
+        a.memo[key] = found
+    return a.memo[key]  # type: ignore[no-any-return]
 
 
 def _disconnect_on_error(a: Analysis) -> Iterator[Hit]:
-    memo: dict[str, str | None] = {}
-    for node in a.graph:
-        hits: list[tuple[str, str, str]] = []
-        for target, data in a.out_routes(node):
-            if a.meaning(data) != "error":
-                continue  # closures by design are closed-no-alternative's
-            end = _ends_unresolved(a, target, memo)
-            if end is not None:
-                kind = data["kind"] if data["kind"] in RECOVERY_KINDS else f"{data['choice']}"
-                hits.append((kind, target, end))
-        if not hits:
-            continue
+    by_source: dict[str, list[tuple[str, str, str]]] = {}
+    for node, target, data, _, end in _cut_off_routes(a):
+        if a.meaning(data) != "error":
+            continue  # closures by design are closed-no-alternative's
+        kind = data["kind"] if data["kind"] in RECOVERY_KINDS else f"{data['choice']}"
+        by_source.setdefault(node, []).append((kind, target, end))
+    for node in a.sorted(by_source):
+        hits = by_source[node]
         kinds = []
         for kind, _, _ in hits:
             if kind not in kinds:
