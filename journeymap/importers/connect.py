@@ -87,6 +87,8 @@ HOLD_ELSEWHERE = {
     "this export",
     "queue-no-callback": "the hold experience is set in a customer-queue flow outside this export",
 }
+AGENT_METRIC = re.compile(r"Agents?(Staffed|Available|Online)|AgentsStaffed", re.I)
+"""Queue metrics that count agents: a check on them that fails means nobody is there."""
 WAIT_WORDS = re.compile(r"\b(wait(ing)? time|minutes?|position in (the )?queue|estimated)\b", re.I)
 
 
@@ -466,14 +468,21 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                     }.get(kind, "set" if settings_block(action) else "default")
                 elif kind == "Loop":
                     name = "loop" if label == "ContinueLooping" else "done"
+                elif kind == "CheckMetricData" and AGENT_METRIC.search(
+                    str(parameters.get("MetricType") or "")
+                ):
+                    name = f"agents {label}" if label not in ("True", "False") else label
+                    name = {"True": "agents staffed", "False": "no agents"}.get(name, name)
                 else:
                     name = labels.get(label.lower(), label)
                 if name in branches and branches[name] != step_of(t):
                     name = f"{name} ({k})"
                 branches.setdefault(name, step_of(t))
+            metric = str(parameters.get("MetricType") or "")
+            people = kind == "CheckMetricData" and AGENT_METRIC.search(metric) is not None
             for label, t in errors:
-                if label == "NoMatchingCondition":
-                    branches.setdefault("no match", step_of(t))
+                if label == "NoMatchingCondition":  # the "else" of a check, not a failure
+                    branches.setdefault("no agents" if people else "otherwise", step_of(t))
             step["branches"] = branches
             step_errors = [(label, t) for label, t in errors if label != "NoMatchingCondition"]
             if step_errors:

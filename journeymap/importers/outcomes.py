@@ -179,29 +179,33 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
         if not groups:
             groups["unresolved"] = []
         ordered = sorted(groups, key=lambda o: -_WORST[o])
-        first, *others = ordered
-        nodes[end]["outcome"] = first
-        for outcome in others:
+        originals = {m: dict(nodes[m]) for m in tail}
+        taken: set[str] = set()  # members whose original id a group already uses
+        for outcome in ordered:
             needed: list[str] = []  # the tail from where this group's routes enter it
             for member in [m for *_, m in groups[outcome]] or [end]:
                 while member not in needed:
                     needed.append(member)
                     if member == end:
                         break
-                    member = str(_target(nodes[member]["next"])[0])
-            copies = {m: _copy_id(nodes, m, outcome) for m in needed}
+                    member = str(_target(originals[member]["next"])[0])
+            version = {
+                m: (m if m not in taken else _copy_id(nodes, m, outcome)) for m in needed
+            }
+            taken.update(needed)
             for member in needed:
-                step = dict(nodes[member])
+                step = dict(originals[member])
                 if "next" in step:
                     target, _ = _target(step["next"])
-                    if target in copies:
-                        step["next"] = copies[target]
+                    if target in version:
+                        step["next"] = version[target]
                 if member == end:
                     step["outcome"] = outcome
-                nodes[copies[member]] = step
+                nodes[version[member]] = step
             for pred, index, kind, key, member in groups[outcome]:
-                position = _transfer_index(nodes[pred], index)
-                _set_target(nodes[pred], kind, key, position, copies[member])
+                if version[member] != member:
+                    position = _transfer_index(nodes[pred], index)
+                    _set_target(nodes[pred], kind, key, position, version[member])
     for end in judged:
         nodes[end].pop(JUDGE, None)
     for step in nodes.values():

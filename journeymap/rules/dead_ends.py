@@ -384,31 +384,49 @@ CHANNEL_PUSH = Rule(
 )
 
 
+def _let_go(a: Analysis, start: str) -> list[str] | None:
+    """A way from ``start`` to an unresolved end that offers nothing on the way: no
+    person, self-service task, other channel, other flow, nor a menu (where the
+    customer may choose something better). None when there is no such way."""
+    parent: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if a.is_end(node):
+            if a.is_resolved_end(node):
+                continue
+            path = [node]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            return path[::-1]
+        if a.is_person(node) or a.type(node) in ("self_service", "redirect", "external", "menu"):
+            continue
+        for _, target, data in a.graph.out_edges(node, data=True):
+            if target not in parent and a.meaning(data) != "closed":  # judged where it is
+                parent[target] = node
+                queue.append(target)
+    return None
+
+
 def _closed_no_alternative(a: Analysis) -> Iterator[Hit]:
-    helped = a.reaches_alternative
-    failing = a.reaches_failure
-    toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
     for node in a.graph:
         if node not in a.reach:
             continue
-        closed = [
-            (t, d)
-            for t, d in a.out_routes(node)
-            if a.meaning(d) == "closed" and t not in helped and t in failing
-        ]
+        closed = []
+        for target, data in a.out_routes(node):
+            if a.meaning(data) == "closed":
+                way = _let_go(a, target)
+                if way is not None:
+                    closed.append((target, data, way))
         if not closed:
             continue
         labels: list[str] = []
         ends: list[str] = []
-        for target, data in closed:
+        for _, data, way in closed:
             label = data["label"] or data["choice"] or data["kind"]
             if label not in labels:
                 labels.append(label)
-            tail = [target]
-            while toward.get(tail[-1]) is not None:
-                tail.append(toward[tail[-1]])  # type: ignore[arg-type]
-            if tail[-1] not in ends:
-                ends.append(tail[-1])
+            if way[-1] not in ends:
+                ends.append(way[-1])
         journey = a.journey_of(node)
         where = " and ".join(f"`{a.name(e, journey)}`" for e in ends)
         yield Hit(
@@ -416,7 +434,7 @@ def _closed_no_alternative(a: Analysis) -> Iterator[Hit]:
             f"when {quote(labels)}, `{a.name(node)}` lets the customer go at {where} with no "
             "voicemail, call-back or other channel: they must try again later on their own",
             nodes=(node, *ends),
-            routes=tuple((node, t, d["kind"], d["choice"]) for t, d in closed),
+            routes=tuple((node, t, d["kind"], d["choice"]) for t, d, _ in closed),
         )
 
 
@@ -427,9 +445,10 @@ CLOSED_NO_ALTERNATIVE = Rule(
     summary="A closure by design (out of hours, no agents, queue full) that only says goodbye.",
     what=(
         "Finds routes labelled as a closure (a `condition` branch or a route `label` such as "
-        "`closed`, `after hours`, `holiday`, `no agents`, `at capacity`) from which no "
-        "person, self-service task, other channel or other flow can be reached, but an "
-        "unresolved end can. Reported at the step that decides, naming each such route."
+        "`closed`, `after hours`, `holiday`, `no agents`, `at capacity`) that can lead to "
+        "an unresolved end without passing a person, a self-service task, another "
+        "channel, another flow or a menu (where the customer could choose something "
+        "better). Reported at the step that decides, naming each such route."
     ),
     why=(
         "Closing is a business decision; cutting the customer off is not. A caller who is "
