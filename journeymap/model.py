@@ -68,7 +68,7 @@ CLOSED_LABEL = re.compile(
 """Route labels (branch keys or ``label``) that mean a by-design closure: out of hours,
 a holiday, no agents staffed, a queue at capacity."""
 ERROR_LABEL = re.compile(
-    r"error|fail|time ?out|timed out|exceeded|no ?match|no ?input|invalid|not wired", re.I
+    r"error|fail|time ?out|timed out|exceeded|no ?match|no ?input|invalid|not wired|used up", re.I
 )
 """Branch keys or labels that mean something went wrong (a failed look-up)."""
 

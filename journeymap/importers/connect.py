@@ -462,12 +462,12 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                     continue
                 if k == "next":
                     name = {
-                        "Loop": "done",
+                        "Loop": "tries used up",
                         "InvokeFlowModule": "returns",
                         "InvokeLambdaFunction": "success",
                     }.get(kind, "set" if settings_block(action) else "default")
                 elif kind == "Loop":
-                    name = "loop" if label == "ContinueLooping" else "done"
+                    name = "loop" if label == "ContinueLooping" else "tries used up"
                 elif kind == "CheckMetricData" and AGENT_METRIC.search(
                     str(parameters.get("MetricType") or "")
                 ):

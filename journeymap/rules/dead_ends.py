@@ -180,7 +180,7 @@ NO_ZERO_OUT = Rule(
 )
 
 
-RETRY_COUNTER = frozenset({"loop", "done"})
+RETRY_COUNTER = frozenset({"loop", "tries used up"})
 """Branches of a retry counter (a vendor ``Loop`` block): ``done`` is what happens when
 the tries run out."""
 
@@ -199,11 +199,12 @@ def _tail(a: Analysis, node: str) -> tuple[list[str], str | None]:
         kind = a.type(current)
         if kind == "end":
             return chain, (current if not a.is_resolved_end(current) else None)
-        normal = [(t, d) for t, d in a.out_routes(current) if a.meaning(d) == "normal"]
+        routes = list(a.out_routes(current))
+        normal = [(t, d) for t, d in routes if a.meaning(d) == "normal"]
         if kind == "message":
             current = next((t for t, d in normal if d["kind"] == "next"), None)
-        elif kind == "condition" and {d["choice"] for _, d in normal} == RETRY_COUNTER:
-            current = next(t for t, d in normal if d["choice"] == "done")
+        elif kind == "condition" and {d["choice"] for _, d in routes} == RETRY_COUNTER:
+            current = next(t for t, d in routes if d["choice"] == "tries used up")
         elif (
             kind == "condition"
             and len({t for t, _ in normal}) == 1
@@ -213,6 +214,13 @@ def _tail(a: Analysis, node: str) -> tuple[list[str], str | None]:
         else:
             break
     return chain, None
+
+
+def _handler(a: Analysis, node: str) -> tuple[str, str]:
+    """What identifies a step as a failure handler: its vendor block when it has one (an
+    imported apology may stand as several steps, one per outcome), else itself."""
+    source = a.step(node).source
+    return (a.journey_of(node), source) if source else (a.journey_of(node), node)
 
 
 def _cut_off_routes(a: Analysis) -> list[tuple[str, str, dict[str, Any], list[str], str]]:
@@ -227,14 +235,32 @@ def _cut_off_routes(a: Analysis) -> list[tuple[str, str, dict[str, Any], list[st
             tail, end = _tail(a, v)
             if end is not None:
                 found.append((u, v, data, tail, end))
+        # a decision's branch into the apology that failures lead to is a failure too
+        # ("otherwise" after a verification: "Sorry, we cannot take your call")
+        handlers = {_handler(a, v) for _, v, data, _, _ in found if a.meaning(data) == "error"}
+        for u, v, data in a.graph.edges(data=True):
+            if (
+                data["kind"] == "branch"
+                and a.meaning(data) == "normal"
+                and _handler(a, v) in handlers
+            ):
+                tail, end = _tail(a, v)
+                if end is not None:
+                    found.append((u, v, data, tail, end))
         a.memo[key] = found
     return a.memo[key]  # type: ignore[no-any-return]
 
 
 def _disconnect_on_error(a: Analysis) -> Iterator[Hit]:
     by_source: dict[str, list[tuple[str, str, str]]] = {}
-    for node, target, data, _, end in _cut_off_routes(a):
-        if a.meaning(data) != "error":
+    routes = _cut_off_routes(a)
+    on_the_way = {n for *_, tail, _ in routes for n in tail}
+    for node, target, data, _, end in routes:
+        if node in on_the_way:
+            continue  # a retry counter on the way from a failure: reported at the failure
+        if node not in a.reach:
+            continue  # unreachable: reported as such, not as what would happen there
+        if a.meaning(data) == "closed":
             continue  # closures by design are closed-no-alternative's
         kind = data["kind"] if data["kind"] in RECOVERY_KINDS else f"{data['choice']}"
         by_source.setdefault(node, []).append((kind, target, end))

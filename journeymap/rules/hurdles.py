@@ -412,6 +412,16 @@ LONG_PROMPT = Rule(
 )
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,5}\b")
+_EXPLAINED_BEFORE = re.compile(
+    r"\b(called|known as|named|also called|short for)\s+(an?\s+|the\s+)?$", re.IGNORECASE
+)
+_EXPLAINED_AFTER = re.compile(r"\s*(,\s*)?(stands for|means|is short for|\(|, or )", re.I)
+_BRAND_BEFORE = re.compile(
+    r"\b(calling|welcome to|contacting|thank you for choosing|this is)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_DESIGNER_BLOCK = re.compile(r"\b(?:[A-Z][a-z]+ )*[A-Z][a-z]+ block\b")
+"""A flow designer's block name read out ("Something went wrong with the Wait block")."""
 _PATTERNS: dict[tuple[str, ...], list[tuple[str, re.Pattern[str]]]] = {}
 
 
@@ -458,7 +468,16 @@ def _jargon(a: Analysis) -> Iterator[Hit]:
                 continue
             if say[match.end() : match.end() + 2] == " (" or say[: match.start()].endswith("("):
                 continue  # explained where it is used: "ACH (automatic clearing house)"
+            if _EXPLAINED_BEFORE.search(say[: match.start()]) or _EXPLAINED_AFTER.match(
+                say[match.end() :]
+            ):
+                continue  # "a debit-like card, called EBT", "EBT stands for ..."
+            if _BRAND_BEFORE.search(say[: match.start()]):
+                continue  # a name: "Thank you for calling UCC"
             found.append(word)
+        for match in _DESIGNER_BLOCK.finditer(say):
+            if match.group(0) not in found:
+                found.append(match.group(0))
         if found:
             yield Hit(
                 node,
@@ -478,8 +497,10 @@ JARGON = Rule(
         "Looks in every prompt for a built-in list of contact-centre jargon (`journeymap "
         "explain jargon` does not list it all; see the README), for terms added with the "
         "`jargon` setting, and for acronyms in capitals that are not common (PIN, ATM, ...), "
-        "not in the journey's title or team names, not in `known_terms`, and not explained "
-        "in brackets right after."
+        "not in the journey's title or team names, not in `known_terms`, not explained in "
+        "the prompt (in brackets right after, 'called EBT', 'EBT stands for ...') and not "
+        "a name being announced ('thank you for calling ACME'). Flow-designer block names "
+        "read out to the customer ('the Invoke Lambda block') count as jargon too."
     ),
     why=(
         "Customers do not know what the company calls things inside. A prompt they do "
