@@ -8,6 +8,7 @@ Rules read these facts and yield :class:`Hit` objects; they never change them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +38,13 @@ class Hit:
     at: tuple[str | int, ...] | None = None
     """Where in the node's journey file to point, when not at the step itself."""
 
+
+OTHER_CHANNEL = re.compile(
+    r"(\b(call|dial|ring|phone|text|contact)\b[^.]{0,60}?(\+?\d[\d\s().-]{6,}\d)"
+    r"|\bwww\.|https?://|\b[\w.-]+\.(com|org|net|gov)\b|\b[\w.+-]+@[\w-]+\.\w+)",
+    re.IGNORECASE,
+)
+"""A prompt that sends the customer somewhere else that can help: a number, a site."""
 
 NORMAL_KINDS = frozenset({"next", "option", "branch", "transfer"})
 """Routes a customer takes by choice or as the flow goes on (not after a failure)."""
@@ -176,6 +184,13 @@ class Analysis:
         """``closed``, ``error`` or ``normal``: what taking a route means (see
         :func:`journeymap.model.route_meaning`)."""
         return route_meaning(edge["kind"], edge.get("choice"), edge.get("label"))
+
+    def offers_other_channel(self, node: str) -> bool:
+        """Whether the step's prompt gives the customer another way to be helped: a phone
+        number to call, a web address, an e-mail address ("please call Customer Service
+        at 1-800-555-0100")."""
+        say = self.step(node).say
+        return bool(say) and OTHER_CHANNEL.search(say) is not None
 
     @cached_property
     def reaches_alternative(self) -> set[str]:

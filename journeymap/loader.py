@@ -482,9 +482,7 @@ def load_text(
         if fmt is not None:
             importer = importers.IMPORTERS[fmt]
             try:
-                imported = importers.convert(
-                    fmt, data, os.path.splitext(os.path.basename(file))[0]
-                )
+                imported = importers.convert(fmt, data, os.path.splitext(os.path.basename(file))[0])
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 checker.add(
                     doc.source.value(()),

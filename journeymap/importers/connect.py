@@ -20,8 +20,10 @@ conditions                                                       ``InputTimeLimi
 ``GetParticipantInput`` storing    ``input``                     ``next``; time-out -> ``no_input``;
 input                                                            invalid input -> ``no_match``;
                                                                  error -> ``on_error``
-``GetParticipantInput`` with       ``message`` (a beep)          ``next``: the first way on;
-nothing to choose or store                                       ``NoMatchingError`` -> ``on_error``
+``GetParticipantInput`` with       ``message`` (a beep), or a    ``next``: the first way on;
+nothing to choose or store         ``self_service`` recording a  ``NoMatchingError`` -> ``on_error``
+                                   voicemail when the flow
+                                   switches IVR recording on
 ``InvokeLambdaFunction``,          ``condition``                 each condition and ``NextAction``
 ``Compare``, ``CheckHoursOf                                      a branch (hours: ``open`` /
 Operation``, ``CheckStaffing``,                                  ``closed``; staffing: ``staffed`` /
@@ -327,6 +329,12 @@ def convert(data: Any, name: str) -> dict[str, Any]:
 
     nodes: dict[str, Any] = {}
     back_to_hold = {i for i, a in actions.items() if a["Type"] == "EndFlowExecution"}
+    records = any(  # IVR recording switched on: a silent wait is a voicemail being left
+        a["Type"] == "UpdateContactRecordingBehavior"
+        and "enabled" in json.dumps(a.get("Parameters")).lower()
+        and "ivrrecordingbehavior" in json.dumps(a.get("Parameters")).lower()
+        for a in actions.values()
+    )
 
     def errors_into(step: dict[str, Any], way: list[tuple[str, str, str]], key: str) -> None:
         """The first error route as ``key``, the others (to other places) as branches."""
@@ -350,7 +358,16 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         step: dict[str, Any] = {"team": team, "source": identifier}
         nxt = next((t for k, _, t in way if k == "next"), None)
         errors = [(label, t) for k, label, t in way if k == "error"]
-        if kind in ("MessageParticipant", "MessageParticipantIteratively") or (
+        if kind == "GetParticipantInput" and waits_only(action) and records:
+            # the caller speaks while the flow records: a voicemail being left
+            step.update(type="self_service", say="(records the caller's message)")
+            onward = [t for k, label, t in way if label != "NoMatchingError"]
+            if onward:
+                step["next"] = step_of(onward[0])
+            failed = [t for k, label, t in way if label == "NoMatchingError"]
+            if failed and step_of(failed[0]) != step.get("next"):
+                step["on_error"] = step_of(failed[0])
+        elif kind in ("MessageParticipant", "MessageParticipantIteratively") or (
             kind == "GetParticipantInput" and waits_only(action)
         ):
             step["type"] = "message"
@@ -424,7 +441,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                 step["next"] = step_of(nxt)
             else:
                 step["next"] = f"{sid}_booked"
-                nodes[f"{sid}_booked"] = {"type": "end", "outcome": "resolved", "source": identifier}
+                nodes[f"{sid}_booked"] = {
+                    "type": "end",
+                    "outcome": "resolved",
+                    "source": identifier,
+                }
             if errors:
                 step["on_error"] = step_of(errors[0][1])
         elif kind == "TransferParticipantToThirdParty":
@@ -438,7 +459,11 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                 nodes[agent]["next"] = step_of(nxt)
             else:
                 nodes[agent]["next"] = f"{sid}_served"
-                nodes[f"{sid}_served"] = {"type": "end", "outcome": "resolved", "source": identifier}
+                nodes[f"{sid}_served"] = {
+                    "type": "end",
+                    "outcome": "resolved",
+                    "source": identifier,
+                }
         elif kind in FLOW_EXITS:
             other = (
                 _meta_text(meta, identifier, "ContactFlow")
@@ -491,9 +516,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                     if step_of(t) != step["on_error"]:
                         branches.setdefault(label, step_of(t))
             if kind == "InvokeFlowModule":
-                other = _meta_text(meta, identifier, "FlowModule") or parameters.get(
-                    "FlowModuleId"
-                )
+                other = _meta_text(meta, identifier, "FlowModule") or parameters.get("FlowModuleId")
                 step["say"] = f"(runs the flow module {other or ''})".replace(" )", ")")
         nodes[sid] = step
     entry = ids[passthrough(flow["StartAction"])]

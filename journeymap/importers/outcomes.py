@@ -19,13 +19,15 @@ steps that serve no one (messages, settings, decisions)
 from a by-design closure (a route labelled closed, out of   ``unresolved``
 hours, holiday, no agents, at capacity): see the rule
 ``closed-no-alternative``
-any other way (the flow simply plays a message and hangs    ``unresolved``
-up)
+any other way (the flow plays what the system decided to    ``resolved``
+say, "you already have a call-back booked", and hangs up):
+no failure is shown, so none is claimed
 =========================================================  ==================
 
 "Served" sticks: once a customer has been served, a later failure (a survey
 that breaks after the agent) does not undo it. Otherwise the latest of error,
-closure and choice decides.
+closure and choice decides: a menu choice, or an answer given, is a fresh start
+after an earlier failure.
 
 When customers reach one end (or the announcements just before it) in ways that
 mean different outcomes, the end and those announcements are copied, one copy
@@ -47,7 +49,7 @@ JUDGE = "_judge"
 RECOVERY = tuple(RECOVERY_KINDS)
 NONE, CHOSEN, CLOSED_STATE, ERROR, SERVED = range(5)
 _OUTCOME = {
-    NONE: "unresolved",
+    NONE: "resolved",
     CHOSEN: "resolved",
     CLOSED_STATE: "unresolved",
     ERROR: "disconnected",
@@ -99,8 +101,10 @@ def _after(state: int, step: dict[str, Any], kind: str, key: str | None, label: 
         return ERROR
     if meaning == "closed":
         return ERROR if state == ERROR else CLOSED_STATE
-    if kind == "option" and state == NONE:
+    if kind == "option":  # a choice of the customer's own, whatever came before
         return CHOSEN
+    if kind == "next" and step.get("type") == "input":  # they answered: a fresh start
+        return NONE
     return state
 
 
@@ -132,6 +136,13 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
         if start in nodes and NONE not in states[start]:
             states[start].add(NONE)
             queue.append((start, NONE))
+    # the apology that failures lead to: a decision's branch into it is a failure too
+    handlers = {
+        t
+        for s in nodes.values()
+        for k, key, t, label in exits(s)
+        if route_meaning(k, key, label) == "error"
+    }
     while queue:
         node, state = queue.popleft()
         step = nodes[node]
@@ -139,9 +150,20 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
             if target not in nodes:
                 continue
             after = _after(state, step, kind, key, label)
+            if kind == "branch" and target in handlers and after not in (SERVED, CLOSED_STATE):
+                after = ERROR
             if after not in states[target]:
                 states[target].add(after)
                 queue.append((target, after))
+
+    def states_after(
+        state: int, step: dict[str, Any], kind: str, key: str | None, label: str | None, to: str
+    ) -> int:
+        after = _after(state, step, kind, key, label)
+        if kind == "branch" and to in handlers and after not in (SERVED, CLOSED_STATE):
+            return ERROR
+        return after
+
     # the announcements just before each judged end, which are copied with it
     single_next = {
         n
@@ -169,7 +191,8 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
                     continue
                 _, _, _, label = exits(nodes[pred])[index]
                 outcomes = {
-                    _OUTCOME[_after(s, nodes[pred], kind, key, label)] for s in states[pred]
+                    _OUTCOME[states_after(s, nodes[pred], kind, key, label, member)]
+                    for s in states[pred]
                 } or {_OUTCOME[ERROR if kind in RECOVERY else NONE]}
                 worst = max(outcomes, key=_WORST.__getitem__)
                 groups.setdefault(worst, []).append((pred, index, kind, key, member))
@@ -189,9 +212,7 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
                     if member == end:
                         break
                     member = str(_target(originals[member]["next"])[0])
-            version = {
-                m: (m if m not in taken else _copy_id(nodes, m, outcome)) for m in needed
-            }
+            version = {m: (m if m not in taken else _copy_id(nodes, m, outcome)) for m in needed}
             taken.update(needed)
             for member in needed:
                 step = dict(originals[member])

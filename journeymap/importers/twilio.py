@@ -158,8 +158,10 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         """The step a route leads to: its state, or an end where the call stops."""
         if target is not None:
             return ids[target]
-        if outbound and source in before_contact and (
-            event in NOT_CONNECTED or FAILURE_EVENTS.search(event)
+        if (
+            outbound
+            and source in before_contact
+            and (event in NOT_CONNECTED or FAILURE_EVENTS.search(event))
         ):
             nodes["no_conversation"] = {  # nobody was cut off: nobody was there
                 "type": "end",

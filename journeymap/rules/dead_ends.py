@@ -55,7 +55,16 @@ DEAD_END = Rule(
 
 
 def _no_human_exit(a: Analysis) -> Iterator[Hit]:
-    before = a.reach_before_person
+    # steps reached before a person, and not only through a closure by design (after
+    # "we are closed", that no person answers is closed-no-alternative's to judge)
+    before = algorithms.bfs_tree(
+        nx.subgraph_view(
+            a.graph,
+            filter_edge=lambda u, v, k: a.meaning(a.graph.edges[u, v, k]) != "closed",
+        ),
+        a.entries,
+        expand=lambda n: not a.is_person(n),
+    )
     person = a.reaches_person_or_outside
     failing = a.reaches_failure
     stranded = {n for n in before if n in failing and n not in person}
@@ -75,6 +84,9 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
             continue  # a closure by design: closed-no-alternative judges it
         if node in covered:
             continue  # on the way from an error or a closure to a cut-off: reported there
+        chain, _ = _tail(a, node)
+        if any(a.offers_other_channel(n) for n in chain):
+            continue  # told where else to get help before the end
         tail = [node]
         while toward[tail[-1]] is not None:
             tail.append(toward[tail[-1]])  # type: ignore[arg-type]
@@ -424,7 +436,11 @@ def _let_go(a: Analysis, start: str) -> list[str] | None:
             while parent[path[-1]] is not None:
                 path.append(parent[path[-1]])  # type: ignore[arg-type]
             return path[::-1]
-        if a.is_person(node) or a.type(node) in ("self_service", "redirect", "external", "menu"):
+        if (
+            a.is_person(node)
+            or a.type(node) in ("self_service", "redirect", "external", "menu")
+            or a.offers_other_channel(node)
+        ):
             continue
         for _, target, data in a.graph.out_edges(node, data=True):
             if target not in parent and a.meaning(data) != "closed":  # judged where it is
