@@ -185,6 +185,14 @@ class Analysis:
         :func:`journeymap.model.route_meaning`)."""
         return route_meaning(edge["kind"], edge.get("choice"), edge.get("label"))
 
+    def handoff_successors(self, node: str) -> list[str]:
+        """Where a customer can go next from ``node``, as the team rules follow them: a
+        queue or agent left by a failure route (the transfer failed) never handed the
+        customer to anyone, so those routes are not followed."""
+        if not self.is_person(node):
+            return list(self.graph.successors(node))
+        return [t for t, d in self.out_routes(node) if self.meaning(d) != "error"]
+
     def offers_other_channel(self, node: str) -> bool:
         """Whether the step's prompt gives the customer another way to be helped: a phone
         number to call, a web address, an e-mail address ("please call Customer Service

@@ -39,6 +39,8 @@ from .model import STEP_TYPES, Journey
 from .source import Limits, SourceMap, bulk, decode, parse_yaml
 
 JOURNEY_SUFFIXES = (".yaml", ".yml")
+NATIVE_GENESYS = re.compile(r"\.i3\w*Flow")
+"""File endings of native Genesys Architect exports (``.i3InboundFlow``, ...)."""
 
 Loc = tuple[str | int, ...]
 
@@ -465,6 +467,22 @@ def load_text(
             "empty",
         )
         return None, checker.problems
+    native = False
+    if isinstance(data, str) and len(data) > 64 and " " not in data.strip():
+        from .importers import genesys_native  # a native Architect export: base64 text
+
+        decoded = genesys_native.decode(text.strip())
+        if decoded is not None and genesys_native.looks_like(decoded):
+            try:
+                data = genesys_native.to_archy(decoded)
+            except ValueError as exc:
+                checker.add(
+                    (1, 1),
+                    f"this native Genesys Architect export cannot be read: {exc}",
+                    "bad-export",
+                )
+                return None, checker.problems
+            native = True
     if not isinstance(data, dict):
         checker.add(
             doc.source.value(()),
@@ -490,7 +508,8 @@ def load_text(
                     "bad-export",
                 )
                 return None, checker.problems
-            checker.source = _vendor_source_map(doc.source, importer.block_paths(data), imported)
+            paths = {} if native else importer.block_paths(data)
+            checker.source = _vendor_source_map(doc.source, paths, imported)
             return _check_journey(imported, checker, limits)
     if vendor or not {k.lower() for k in data} & set(Journey.model_fields):
         what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
@@ -633,7 +652,11 @@ def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[st
             files = sorted(
                 str(p)
                 for p in path.rglob("*")
-                if (p.suffix in JOURNEY_SUFFIXES or (p.suffix == ".json" and _is_flow_export(p)))
+                if (
+                    p.suffix in JOURNEY_SUFFIXES
+                    or (p.suffix == ".json" and _is_flow_export(p))
+                    or NATIVE_GENESYS.fullmatch(p.suffix)
+                )
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )

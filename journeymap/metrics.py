@@ -150,7 +150,7 @@ def max_handoffs(
         node, team, count = state
         if a.is_resolved_end(node) and (best is None or count > best[2]):
             best = state
-        for succ in a.graph.successors(node):
+        for succ in a.handoff_successors(node):
             succ_team = a.people_team(succ)
             new_team, new_count = team, count
             if succ_team is not None:

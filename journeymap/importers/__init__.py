@@ -19,7 +19,7 @@ import yaml
 
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
-from . import connect, genesys, twilio
+from . import connect, genesys, genesys_native, twilio
 from .outcomes import judge_ends
 
 IMPORTERS = {
@@ -52,9 +52,18 @@ def import_file(
     text, problems = read_file(path, limits)
     if text is None:
         return None, problems
+    native = genesys_native.decode(text.strip()) if " " not in text.strip()[:200] else None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
+        data = None
+    if data is None and native is not None and genesys_native.looks_like(native):
+        try:
+            data = genesys_native.to_archy(native)
+        except ValueError as exc:
+            message = f"this native Genesys Architect export cannot be read: {exc}"
+            return None, [Problem(name, 1, 1, message, "bad-export")]
+    elif data is None:
         doc, syntax = parse_yaml(text, limits)
         if doc is None:
             placeholder = placeholder_problem(text, name)

@@ -23,8 +23,12 @@ so the hold loop is never an endless loop.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+from .connect import journey_id
+from .outcomes import JUDGE
 
 DYNAMIC = "(dynamic prompt)"
 FLOW_KINDS = ("inboundCall", "inqueueCall", "inboundShortMessage", "inboundChat")
@@ -33,17 +37,29 @@ EXPECTED_OUTPUTS = {
     "callData": ("success", "failure", "timeout"),
     "dataTableLookup": ("found", "notFound", "failure"),
     "collectInput": ("success", "failure"),
+    "findQueue": ("found", "notFound"),
+    "findUser": ("found", "notFound"),
+    "findGroup": ("found", "notFound"),
+    "evaluateSchedule": ("open", "closed"),
+    "evaluateScheduleGroup": ("open", "closed", "holiday", "emergency"),
+    "callBotFlow": ("success", "failure"),
+    "callDialogflowBot": ("success", "failure"),
+    "callDialogflowCXBot": ("success", "failure"),
+    "callLexBot": ("success", "failure"),
+    "callLexV2Bot": ("success", "failure"),
 }
-TERMINAL = {
-    "disconnect",
-    "jumpToMenu",
-    "jumpToTask",
-    "transferToFlow",
-    "transferToNumber",
-    "transferToUser",
-    "transferToGroup",
-    "transferToVoicemail",
-    "endTask",
+"""Outputs an action always has: one the file leaves unwritten goes on with the task."""
+WAIT_WORDS = re.compile(r"wait(ing)? time|EstimatedWaitTime|position in (the )?queue", re.I)
+CALLBACK_WORDS = re.compile(r"call ?back|return your call|createCallback", re.I)
+AGENTS_CHECK = re.compile(r"Agents?(Idle|Available|OnQueue|Staffed|Online)|Staffed|Idle", re.I)
+OPEN_CHECK = re.compile(r"\bIs(Open|Closed)\b|Hours|Schedule|Holiday", re.I)
+TO_FLOW = {"transferToFlow", "transferToFlowSecure", "transferToFlowInQueue"}
+TO_PERSON = {"transferToNumber", "transferToUser", "transferToGroup", "transferToExternal"}
+HOLD_ELSEWHERE = {
+    "queue-no-wait-estimate": "the hold experience is set in the queue's in-queue flow, "
+    "outside this export",
+    "queue-no-callback": "the hold experience is set in the queue's in-queue flow, outside "
+    "this export",
 }
 
 
@@ -102,6 +118,25 @@ def _ref(value: Any) -> str | None:
     return match.group(1) if match else text
 
 
+def _failure_actions(body: dict[str, Any]) -> list[Any]:
+    """The actions a transfer runs when it fails (``failureOutputs`` only names the
+    variables of the error; some exports nest actions under ``outputs.failure``)."""
+    outputs = body.get("outputs")
+    failure = outputs.get("failure") if isinstance(outputs, dict) else None
+    actions = failure.get("actions") if isinstance(failure, dict) else None
+    return actions if isinstance(actions, list) else []
+
+
+def _text_of(value: Any) -> str | None:
+    literal = _lit(value)
+    return literal if isinstance(literal, str) and literal.strip() else None
+
+
+def _branch_label(label: str) -> str:
+    """An output's name as a branch label (``notFound`` -> ``not found``)."""
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", label).lower()
+
+
 class _Builder:
     def __init__(self, flow_name: str, repeat: int) -> None:
         self.team = _slug(flow_name)
@@ -110,6 +145,7 @@ class _Builder:
         self.refs: dict[str, str] = {}
         self.repeat = repeat
         self.pending: list[tuple[dict[str, Any], str, str]] = []
+        self.in_queue = False
 
     def new_id(self, base: str) -> str:
         sid = _slug(base)
@@ -118,12 +154,34 @@ class _Builder:
         self.nodes[sid] = {}
         return sid
 
-    def end(self, outcome: str, source: str) -> str:
-        sid = self.new_id(f"end_{outcome}")
-        self.nodes[sid] = {"type": "end", "outcome": outcome, "source": source}
+    def end(self, outcome: str | None, source: str) -> str:
+        """An end: ``outcome`` when the file says it, else judged by what leads to it."""
+        sid = self.new_id(f"end_{outcome or 'disconnect'}")
+        step: dict[str, Any] = {"type": "end", "source": source}
+        if outcome:
+            step["outcome"] = outcome
+        else:
+            step[JUDGE] = True
+        self.nodes[sid] = step
         return sid
 
-    def queue(self, name: str, source: str, on_fail: str | None, callback: bool = False) -> str:
+    def message(self, say: str, source: str, then: str | None) -> str:
+        sid = self.new_id("message")
+        step: dict[str, Any] = {"type": "message", "team": self.team, "source": source}
+        step["say"] = say
+        if then:
+            step["next"] = then
+        self.nodes[sid] = step
+        return sid
+
+    def queue(
+        self,
+        name: str,
+        source: str,
+        on_fail: str | None,
+        callback: bool = False,
+        failure_audio: str | None = None,
+    ) -> str:
         team = _slug(name)
         self.teams.setdefault(team, {"name": name})
         sid = self.new_id(f"queue_{name}")
@@ -131,8 +189,13 @@ class _Builder:
         step: dict[str, Any] = {"type": "queue", "team": team, "source": source, "next": agent}
         if callback:
             step["callback"] = True
+            step["ignore"] = {"queue-no-wait-estimate": "a voicemail: nobody waits on the line"}
+        elif not self.in_queue:
+            step["ignore"] = dict(HOLD_ELSEWHERE)
+        if failure_audio and failure_audio != DYNAMIC:
+            on_fail = self.message(failure_audio, source, on_fail)
         if on_fail:
-            step["on_timeout"] = on_fail
+            step["on_error"] = on_fail
         self.nodes[sid] = step
         self.nodes[agent] = {
             "type": "agent",
@@ -146,9 +209,7 @@ class _Builder:
         """Point ``step[key]`` at a menu or task by reference, resolved at the end."""
         self.pending.append((step, key, ref or "?"))
 
-    def sequence(
-        self, actions: list[Any], then: str | None, source: str, failed: bool = False
-    ) -> str | None:
+    def sequence(self, actions: list[Any], then: str | None, source: str) -> str | None:
         """The first step of ``actions`` run in order, then ``then``."""
         following = then
         for action in reversed(actions or []):
@@ -156,12 +217,10 @@ class _Builder:
                 continue
             kind, body = next(iter(action.items()))
             body = body if isinstance(body, dict) else {}
-            following = self.action(kind, body, following, source, failed)
+            following = self.action(kind, body, following, source)
         return following
 
-    def action(
-        self, kind: str, body: dict[str, Any], then: str | None, source: str, failed: bool
-    ) -> str | None:
+    def action(self, kind: str, body: dict[str, Any], then: str | None, source: str) -> str | None:
         name = str(body.get("name") or kind)
         if kind == "playAudio":
             sid = self.new_id(name)
@@ -175,24 +234,70 @@ class _Builder:
                 step["next"] = then
             self.nodes[sid] = step
             return sid
-        if kind == "transferToAcd":
+        if kind == "transferToAcd":  # when the transfer fails, the task goes on
             queue = _lit(body.get("targetQueue"))
             queue_name = queue.get("name") if isinstance(queue, dict) else None
-            return self.queue(str(queue_name or "queue"), source, then)
+            first = self.queue(
+                str(queue_name or "queue"),
+                source,
+                then or self.end(None, source),
+                failure_audio=_audio(body.get("failureTransferAudio")),
+            )
+            before = _audio(body.get("preTransferAudio"))
+            return self.message(before, source, first) if before and before != DYNAMIC else first
         if kind == "transferToVoicemail":
-            return self.queue("voicemail", source, None, callback=True)
+            fallback = self.sequence(_failure_actions(body), then, source) or then
+            return self.queue(
+                "voicemail", source, fallback or self.end(None, source), callback=True
+            )
         if kind == "disconnect":
-            return self.end("disconnected" if failed else "resolved", source)
+            return self.end(None, source)
         if kind in ("jumpToMenu", "jumpToTask"):
             sid = self.new_id(f"{kind}_{name}")
             jump: dict[str, Any] = {"type": "message", "team": self.team, "source": source}
             self.nodes[sid] = jump
             self.link(jump, "next", _ref(body.get("targetMenuRef") or body.get("targetTaskRef")))
             return sid
-        if kind in TERMINAL:
+        if kind in TO_FLOW or kind in TO_PERSON:
+            fallback = self.sequence(_failure_actions(body), then, source) or then
+            failure_audio = _audio(body.get("failureTransferAudio"))
+            if failure_audio and failure_audio != DYNAMIC:
+                fallback = self.message(failure_audio, source, fallback)
+            fallback = fallback or self.end(None, source)
+            sid = self.new_id(name)
+            if kind in TO_FLOW:
+                target = body.get("targetFlow")
+                named = target.get("name") if isinstance(target, dict) else None
+                self.nodes[sid] = {
+                    "type": "external",
+                    "source": source,
+                    "target": str(named or _lit(target) or kind),
+                    "on_error": fallback,
+                }
+                return sid
+            self.teams.setdefault("transfer", {"name": "Transfer target", "kind": "vendor"})
+            agent = self.new_id(f"{name}_answered")
+            self.nodes[agent] = {
+                "type": "agent",
+                "team": "transfer",
+                "source": source,
+                "next": self.end("resolved", source),
+            }
+            self.nodes[sid] = {
+                "type": "condition",
+                "team": self.team,
+                "source": source,
+                "branches": {"connected": agent},
+                "on_error": fallback,
+            }
+            return sid
+        if kind in ("endTask", "endState", "exitBotFlow", "returnToQueue"):
             sid = self.new_id(name)
             self.nodes[sid] = {"type": "external", "source": source, "target": kind}
             return sid
+        if kind in ("sendResponse", "communicate"):
+            say = _audio(body.get("messageBody")) or _text_of(body.get("messageBody"))
+            return self.message(say or DYNAMIC, source, then)
         outputs = body.get("outputs")
         if kind == "switch":
             evaluate = body.get("evaluate") or {}
@@ -207,14 +312,25 @@ class _Builder:
         expected = EXPECTED_OUTPUTS.get(kind)
         if expected is not None:  # outputs left out of the file go on with the task
             outputs = {**{label: {} for label in expected}, **(outputs or {})}
+            if kind == "decision" and not isinstance(body.get("outputs"), dict):
+                outputs = {"yes": {}, "no": {}}
+        if kind == "decision" and isinstance(outputs, dict):
+            condition = json.dumps(body.get("condition"))
+            if AGENTS_CHECK.search(condition):
+                closed = "no (no agents)"
+            elif OPEN_CHECK.search(condition):
+                closed = "no (closed)"
+            else:
+                closed = ""
+            if closed:  # a check on agents or opening hours: "no" is a closure by design
+                outputs = {(closed if k == "no" else k): v for k, v in outputs.items()}
         if isinstance(outputs, dict) and outputs:
             sid = self.new_id(name)
             branches: dict[str, str] = {}
             for label, output in outputs.items():
                 actions = output.get("actions") if isinstance(output, dict) else None
-                failure = bool(re.search(r"fail|timeout|notfound|error", str(label), re.I))
-                target = self.sequence(actions or [], then, source, failed or failure)
-                branches[str(label)] = target or then or self.end("resolved", source)
+                target = self.sequence(actions or [], then, source)
+                branches[_branch_label(str(label))] = target or then or self.end(None, source)
             self.nodes[sid] = {
                 "type": "condition",
                 "team": self.team,
@@ -222,7 +338,7 @@ class _Builder:
                 "branches": branches,
             }
             return sid
-        return then  # settings and data updates: nothing the caller meets
+        return then  # settings, data updates and hold music: nothing that routes
 
     def menu(self, body: dict[str, Any], flow_repeat: int) -> str:
         source = str(body.get("refId") or body.get("name"))
@@ -245,12 +361,25 @@ class _Builder:
             inner = inner if isinstance(inner, dict) else {}
             key = str(inner.get("dtmf") or inner.get("name") or kind).replace("digit_", "")
             key = {"star": "*", "pound": "#"}.get(key, key)
-            if kind == "menuTransferToAcd":
+            if kind == "menuTransferToAcd":  # a failed transfer repeats the menu
                 queue = _lit(inner.get("targetQueue"))
                 name = queue.get("name") if isinstance(queue, dict) else None
-                step["options"][key] = self.queue(str(name or "queue"), source, None)
-            elif kind == "menuDisconnect":
-                step["options"][key] = self.end("abandoned", source)
+                first = self.queue(
+                    str(name or "queue"),
+                    source,
+                    sid,
+                    failure_audio=_audio(inner.get("failureTransferAudio")),
+                )
+                before = _audio(inner.get("preTransferAudio"))
+                if before and before != DYNAMIC:
+                    first = self.message(before, source, first)
+                step["options"][key] = first
+            elif kind == "menuDisconnect":  # the caller chose to leave: judged as a choice
+                step["options"][key] = self.end(None, source)
+            elif kind == "menuTransferToVoicemail":
+                step["options"][key] = self.queue("voicemail", source, sid, callback=True)
+            elif kind in ("menuRepeatMenu",):
+                step["options"][key] = sid
             elif kind in ("menuJumpToMenu", "menuJumpToTask", "menuTask"):
                 task = inner.get("task")
                 if isinstance(task, dict):
@@ -282,6 +411,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     flow_name = str(flow.get("name") or name)
     repeat = _lit((flow.get("settingsMenu") or {}).get("repeatCount"))
     builder = _Builder(flow_name, int(repeat) if isinstance(repeat, int) else 3)
+    builder.in_queue = kind == "inqueueCall"
     menus = [m["menu"] for m in flow.get("menus") or [] if isinstance(m, dict) and "menu" in m]
     tasks = [t["task"] for t in flow.get("tasks") or [] if isinstance(t, dict) and "task" in t]
     for body in (*menus, *tasks):
@@ -296,7 +426,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             "type": "message",
             "team": builder.team,
             "source": ref,
-            "next": first or builder.end("resolved", ref),
+            "next": first or builder.end(None, ref),
         }
     for holder, key, ref in builder.pending:
         target = builder.refs.get(ref)
@@ -313,16 +443,25 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         hold = builder.new_id("in_queue")
         agent = builder.new_id("answered_by_agent")
         builder.teams.setdefault("queue", {"name": "The queue the caller waits in"})
+        # this flow is the hold experience: what it says and offers is what the queue does
+        said = (
+            " ".join(str(v.get("say") or "") for v in builder.nodes.values() if isinstance(v, dict))
+            + " "
+            + json.dumps(flow.get("startUpTaskActions"))
+        )
         builder.nodes[hold] = {
             "type": "queue",
             "team": "queue",
             "source": "inqueueCall",
             "next": agent,
-            "ignore": {  # the queue itself is set up outside this in-queue flow
-                "queue-no-wait-estimate": "set in the queue's own settings, not in this flow",
-                "queue-no-callback": "set in the queue's own settings, not in this flow",
-            },
+            "wait_estimate": WAIT_WORDS.search(said) is not None,
+            "callback": CALLBACK_WORDS.search(said) is not None,
         }
+        if re.search(r"\bpark", flow_name, re.I):
+            builder.nodes[hold]["ignore"] = {
+                rule: "a parked call waits for the agent who parked it"
+                for rule in ("queue-no-wait-estimate", "queue-no-callback")
+            }
         builder.nodes[agent] = {
             "type": "agent",
             "team": "queue",
@@ -374,10 +513,10 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     for key in [k for k, v in builder.nodes.items() if v.get("type") == "end" and k not in used]:
         del builder.nodes[key]  # ends made for a route that later pointed elsewhere
     return {
-        "journey": _slug(flow_name, 80).replace("_", "-"),
+        "journey": journey_id(name),
         "title": flow_name,
         "description": f"Imported from a Genesys Cloud Architect {kind} flow by journeymap.",
-        "channel": "phone",
+        "channel": {"inboundChat": "chat", "inboundShortMessage": "sms"}.get(kind, "phone"),
         "entry": entry,
         "teams": builder.teams,
         "nodes": builder.nodes,

@@ -234,8 +234,14 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                         for cond in t.get("conditions") or []:
                             if not isinstance(cond, dict):
                                 continue
-                            key = str(cond.get("value") or cond.get("friendly_name") or "?")
-                            step["options"].setdefault(key, way(split["name"], target, event))
+                            value = str(cond.get("value") or cond.get("friendly_name") or "?")
+                            keys = (
+                                [v.strip() for v in value.split(",") if v.strip()]
+                                if cond.get("type") == "matches_any_of"
+                                else [value]
+                            )
+                            for key in keys:
+                                step["options"].setdefault(key, way(split["name"], target, event))
                     elif event == "noMatch":
                         step["no_match"] = way(split["name"], target, event)
                 if "noMatch" not in {e for e, _, _ in events(split)}:

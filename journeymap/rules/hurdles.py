@@ -15,6 +15,8 @@ from ..metrics import easiest_paths, menu_depths, node_hurdles
 from .base import Rule, quote
 
 DYNAMIC_PROMPT = "(dynamic prompt)"
+ANY_OTHER = "(any other)"
+"""The option key importers give a menu's catch-all way on (any key not listed)."""
 VOICE_CHANNELS = frozenset({"phone"})
 
 
@@ -118,7 +120,7 @@ DEEP_MENU = Rule(
     check=_deep_menu,
 )
 
-_NOT_CHOICES = frozenset({"0", "*", "#"})
+_NOT_CHOICES = frozenset({"0", "*", "#", ANY_OTHER})
 
 
 def _wide_menu(a: Analysis) -> Iterator[Hit]:
@@ -135,6 +137,91 @@ def _wide_menu(a: Analysis) -> Iterator[Hit]:
                 nodes=(node,),
                 at=("nodes", a.name(node), "options"),
             )
+
+
+_KEY_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9", "star": "*", "pound": "#",
+    "hash": "#", "the star key": "*", "the pound key": "#", "the hash key": "#",
+}  # fmt: skip
+_ANNOUNCED = re.compile(
+    r"\b(?:press(?:ing)?|dial|push|select|enter|key(?:\s+in)?)\s+"
+    r"(\d|zero|one|two|three|four|five|six|seven|eight|nine|the star key|the pound key|"
+    r"the hash key|star|pound|hash|\*|#)(?![\w\d])",
+    re.IGNORECASE,
+)
+
+
+def announced_keys(say: str) -> list[str]:
+    """The keys a prompt tells the caller to press, in order.
+
+    >>> announced_keys("For sales press 1, for support press two, or press star to repeat.")
+    ['1', '2', '*']
+    """
+    keys: list[str] = []
+    for match in _ANNOUNCED.finditer(say):
+        word = match.group(1).lower()
+        key = _KEY_WORDS.get(word, word)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _phantom_option(a: Analysis) -> Iterator[Hit]:
+    for node in a.graph:
+        if a.type(node) != "menu":
+            continue
+        step = a.step(node)
+        if not step.say or step.say == DYNAMIC_PROMPT or a.data(node)["channel"] != "phone":
+            continue
+        said = announced_keys(step.say)
+        if not said:
+            continue  # a prompt that names no keys ("say what you need") is not judged
+        keys = set(step.options)
+        phantom = [k for k in said if k not in keys] if ANY_OTHER not in keys else []
+        unsaid = [k for k in step.options if len(k) == 1 and k not in said]
+        if not phantom and not unsaid:
+            continue
+        parts = []
+        if phantom:
+            parts.append(
+                f"tells callers to press {quote(phantom)}, which the menu does not have "
+                "(the key is treated as a wrong key)"
+            )
+        if unsaid:
+            parts.append(f"never mentions {quote(unsaid)}, which the menu has")
+        yield Hit(
+            node,
+            f"the prompt of menu `{a.name(node)}` " + "; it ".join(parts),
+            nodes=(node,),
+            at=("nodes", a.name(node), "say"),
+        )
+
+
+PHANTOM_OPTION = Rule(
+    id="JM310",
+    name="phantom-option",
+    severity=Severity.MEDIUM,
+    summary="A menu prompt that announces keys the menu does not have, or hides keys it has.",
+    what=(
+        "Reads the literal prompt of every spoken menu for the keys it announces ('press "
+        "1', 'press two', 'press star') and compares them with the menu's options: an "
+        "announced key with no option (unless the menu has a catch-all way on), and an "
+        "option key (one digit, `*` or `#`) the prompt never announces. Prompts that "
+        "announce no key at all, dynamic prompts and other channels are not judged."
+    ),
+    why=(
+        "A caller who presses the key they were told to press and hears 'that is not a "
+        "valid choice' stops trusting the menu; an option nobody announces is an option "
+        "nobody uses, often the very one that leads to a person."
+    ),
+    example=(
+        "main_menu:\n  type: menu\n  say: For payments press 1. To end the call press 9.\n"
+        "  options: {'1': payments, '2': billing_queue, '9': goodbye}   # 2 is never said"
+    ),
+    fix="Make the prompt and the options agree: announce every key, and remove what is gone.",
+    check=_phantom_option,
+)
 
 
 WIDE_MENU = Rule(

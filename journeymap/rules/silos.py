@@ -82,7 +82,7 @@ def _team_ping_pong(a: Analysis) -> Iterator[Hit]:
     while queue and len(parents) < limit:
         state = queue.popleft()
         node, team, previous = state
-        for succ in a.graph.successors(node):
+        for succ in a.handoff_successors(node):
             succ_team = a.people_team(succ)
             if succ_team is None or succ_team == team:
                 nxt: State = (succ, team, previous)
