@@ -310,9 +310,9 @@ def test_the_existing_importer_converts_the_translation() -> None:
     assert nodes[menu["options"]["2"]]["source"] == "Help desk"
     queues = {n["team"]: n for n in nodes.values() if n["type"] == "queue"}
     assert {"sales", "support", "billing", "urgent"} <= set(queues)
-    assert nodes[queues["support"]["on_timeout"]]["say"].startswith("Sorry")
-    bot = next(n for n in nodes.values() if n.get("branches", {}).keys() >= {"Billing"})
-    assert set(bot["branches"]) == {"failure", "noMatch", "Billing"}
+    assert nodes[queues["support"]["on_error"]]["say"].startswith("Sorry")
+    bot = next(n for n in nodes.values() if n.get("branches", {}).keys() >= {"billing"})
+    assert set(bot["branches"]) == {"failure", "no match", "billing"}
 
 
 def test_a_loop_in_the_graph_stops() -> None:

@@ -28,23 +28,34 @@ def test_every_construct_becomes_the_right_step() -> None:
     assert nodes["welcome"]["next"] == "hours"
     hours = nodes["hours"]
     assert hours["type"] == "condition"
-    assert set(hours["branches"]) == {"True", "default", "NoMatchingError"}
+    # CheckHoursOfOperation: True is "open", the default way on is the rest, the block's
+    # error is an error route
+    assert hours["branches"] == {"open": "menu", "default": "closed"}
+    assert hours["on_error"] == "closed"
     assert nodes["closed"]["say"] == "(dynamic prompt)"
     menu = nodes["menu"]
     assert menu["type"] == "menu" and set(menu["options"]) == {"1", "2"}
     assert menu["no_input"] == menu["no_match"] == "retry"
     assert menu["max_retries"] == 3  # from the Loop's LoopCount
-    assert menu["on_fail"] == "bye_after_error"
+    assert menu["on_fail"] == "bye"
     account = nodes["account"]
     assert account["type"] == "input" and account["say"] == "(dynamic prompt)"
     queue = nodes["transfer"]
     assert (queue["type"], queue["team"]) == ("queue", "support_queue")
     assert nodes[queue["next"]]["type"] == "agent"
-    assert nodes["partner"]["type"] == "agent"
+    # a transfer to a number: dialling may fail (an error route), else an outside agent
+    assert nodes["partner"]["type"] == "condition"
+    assert nodes[nodes["partner"]["branches"]["connected"]]["type"] == "agent"
     survey = nodes["to_survey"]
     assert (survey["type"], survey["target"]) == ("external", "Survey flow")
-    assert nodes["bye"]["outcome"] == "resolved"
-    assert nodes["bye_after_error"]["outcome"] == "disconnected"
+    # one disconnect block, two outcomes: after errors a cut-off, after the partner
+    # served the caller a resolution (see importers/outcomes.py)
+    assert nodes["bye"]["outcome"] == "disconnected"
+    assert nodes["bye_resolved"]["outcome"] == "resolved"
+    assert nodes["partner_answered"]["next"] == "bye_resolved"
+    # the queue's hold experience is in a customer-queue flow outside the export
+    assert set(queue["ignore"]) == {"queue-no-wait-estimate", "queue-no-callback"}
+    assert queue["on_timeout"] == {"to": "partner", "label": "queue at capacity"}
     assert all("source" in step for step in nodes.values())
     callback = (
         nodes["createcallback_callback"]
@@ -76,7 +87,8 @@ def test_format_is_detected_from_content_and_wrappers() -> None:
     )
     assert detect({"journey": "x"}) is None
     wrapped = convert({"ContactFlow": {"Name": "Support Line", "Content": json.dumps(flow)}}, "f")
-    assert wrapped["journey"] == "support-line" and wrapped["title"] == "Support Line"
+    # the id comes from the file name (unique in a folder), the title from the flow's name
+    assert wrapped["journey"] == "f" and wrapped["title"] == "Support Line"
     assert set(wrapped["nodes"]) == set(convert(flow, "f")["nodes"])
 
 
@@ -171,15 +183,16 @@ def test_twilio_studio_constructs() -> None:
     nodes = journey["nodes"]
     assert journey["entry"] == ["sms_reply", "hours"]
     assert nodes["hours"]["type"] == "condition"
-    assert set(nodes["hours"]["branches"]) == {"success", "fail"}
+    assert set(nodes["hours"]["branches"]) == {"success"}  # `fail` is an error route
+    assert "on_error" in nodes["hours"]
     menu = nodes["menu"]
     assert menu["type"] == "menu" and menu["options"] == {"1": "refill", "0": "pharmacists"}
-    assert menu["no_match"] == "menu" and menu["no_input"] == "call_dropped"
+    assert menu["no_match"] == "menu" and menu["no_input"] == "menu_timeout_ends"
     assert "menu_split" not in nodes  # merged into its menu
     assert nodes["refill"]["type"] == "input" and nodes["refill"]["no_input"] == "pharmacists"
     assert nodes["refill_api"]["type"] == "condition"
     queue = nodes["pharmacists"]
-    assert (queue["type"], queue["team"], queue["on_timeout"]) == (
+    assert (queue["type"], queue["team"], queue["on_error"]) == (
         "queue",
         "pharmacists",
         "voicemail",
@@ -187,9 +200,11 @@ def test_twilio_studio_constructs() -> None:
     assert nodes["voicemail"]["type"] == "self_service"
     assert (nodes["flex"]["type"], nodes["flex"]["team"]) == ("queue", "flex_agents")
     assert nodes["on_call"]["type"] == "agent"
-    assert nodes["closed"]["next"] == "call_ends"  # no `next`: the call ends
-    assert nodes["call_ends"]["outcome"] == "resolved"
-    assert nodes["call_dropped"]["outcome"] == "disconnected"
+    # no `next`: the call ends there, with the outcome of what led there
+    assert nodes["closed"]["next"] == "closed_audioComplete_ends"
+    assert nodes["closed_audioComplete_ends"]["outcome"] == "unresolved"  # closed branch
+    assert nodes["menu_timeout_ends"]["outcome"] == "disconnected"  # silence
+    assert nodes["refill_done_audioComplete_ends"]["outcome"] == "resolved"
 
 
 def test_twilio_export_audited_directly() -> None:
@@ -255,7 +270,8 @@ def test_genesys_archy_constructs() -> None:
     assert nodes["policies"]["max_retries"] == 5
     assert nodes["policies"]["say"] == "(dynamic prompt)"
     assert nodes["policies"]["options"] == {"*": "main_menu"}
-    assert nodes[main["options"]["9"]] == {"type": "end", "outcome": "abandoned", "source": "main"}
+    # the caller chose to leave: judged as a choice, not a cut-off
+    assert nodes[main["options"]["9"]] == {"type": "end", "outcome": "resolved", "source": "main"}
     lookup = nodes["look_up_policy"]
     assert lookup["type"] == "condition" and set(lookup["branches"]) == {
         "success",
@@ -280,7 +296,9 @@ def test_genesys_flow_audited_directly() -> None:
     findings = {(f.name, f.node) for f in result.findings}
     assert ("no-zero-out", "policies") in findings  # only "back": no person
     assert ("unbounded-retry", "policies") in findings  # repeatCount 5 is more than 3
-    assert ("no-human-exit", "sorry") in findings  # a failed look-up hangs up
+    # a failed look-up hangs up: reported once, at the look-up whose failure it is
+    assert ("disconnect-on-error", "look_up_policy") in findings
+    assert ("no-human-exit", "sorry") not in findings
     assert not any(name == "endless-loop" for name, _ in findings)
     finding = next(f for f in result.findings if f.node == "policies")
     assert finding.line == 41 and finding.source_ref == "policies"
@@ -299,11 +317,21 @@ def test_inqueue_hold_loop_is_not_an_endless_loop() -> None:
     loaded, problems = journeymap.load_text(json.dumps(flow), "hold.json")
     assert problems == [] and loaded is not None
     result = journeymap.audit_journeys([loaded])
-    assert [f.name for f in result.findings] == []
-    assert [s.finding.name for s in result.journeys[0].silenced] == [
-        "queue-no-wait-estimate",
+    # the hold loop is not a trap (an agent may answer at any point), and this flow is
+    # the hold experience: it neither says the wait nor offers a call-back
+    assert sorted(f.name for f in result.findings) == [
         "queue-no-callback",
+        "queue-no-wait-estimate",
     ]
+    flow["inqueueCall"]["startUpTaskActions"].append(  # type: ignore[index]
+        {"playAudio": {"name": "EWT", "audio": {"tts": "Your estimated wait time is short."}}}
+    )
+    flow["inqueueCall"]["startUpTaskActions"].append(  # type: ignore[index]
+        {"playAudio": {"name": "Offer", "audio": {"tts": "Press 1 for a call back."}}}
+    )
+    loaded, problems = journeymap.load_text(json.dumps(flow), "hold.json")
+    assert loaded is not None
+    assert [f.name for f in journeymap.audit_journeys([loaded]).findings] == []
 
 
 def test_linked_flows_are_audited_as_one_estate(tmp_path: Path) -> None:

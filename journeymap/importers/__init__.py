@@ -20,7 +20,6 @@ import yaml
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
 from . import connect, genesys, genesys_native, twilio
-from .outcomes import judge_ends
 
 IMPORTERS = {
     "amazon-connect": connect,
@@ -38,10 +37,11 @@ def detect(data: Any) -> str | None:
 
 
 def convert(fmt: str, data: Any, name: str) -> dict[str, Any]:
-    """Journey data for an export in format ``fmt`` (see :data:`IMPORTERS`), its ends
-    judged by :func:`.outcomes.judge_ends`: the one place where an end's outcome is
-    decided, the same way for every format."""
-    return judge_ends(IMPORTERS[fmt].convert(data, name))
+    """Journey data for an export in format ``fmt`` (see :data:`IMPORTERS`). Every
+    importer ends with :func:`.outcomes.judge_ends`: the one place where an end's
+    outcome is decided, the same way for every format."""
+    converted: dict[str, Any] = IMPORTERS[fmt].convert(data, name)
+    return converted
 
 
 def import_file(

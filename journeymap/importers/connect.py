@@ -69,7 +69,7 @@ import re
 from typing import Any
 
 from . import connect_legacy
-from .outcomes import JUDGE
+from .outcomes import JUDGE, judge_ends
 
 DYNAMIC = "(dynamic prompt)"
 
@@ -186,13 +186,14 @@ def _route(target: str, label: str | None) -> Any:
     return {"to": target, "label": label} if label else target
 
 
-def convert(data: Any, name: str) -> dict[str, Any]:
+def convert(data: Any, file_name: str) -> dict[str, Any]:
     """Journey data (plain dicts, ready for YAML) for a Connect flow from a file named
-    ``name``."""
+    ``file_name``: the journey's id comes from the file name (unique in a folder), its
+    title from the flow's own name."""
     flow = _content(data)
     if flow is None:
         raise ValueError("not an Amazon Connect flow")
-    title = flow_name(data, name)
+    title = flow_name(data, file_name)
     raw_actions = flow.get("Actions")
     if not isinstance(raw_actions, list) or not all(
         isinstance(a, dict) and isinstance(a.get("Identifier"), str) and "Type" in a
@@ -202,9 +203,10 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     actions: dict[str, dict[str, Any]] = {a["Identifier"]: a for a in raw_actions}
     if flow["StartAction"] not in actions:
         raise ValueError(f"`StartAction` names no action (`{flow['StartAction']}`)")
-    metadata = flow.get("Metadata") if isinstance(flow.get("Metadata"), dict) else {}
-    meta = metadata.get("ActionMetadata") if isinstance(metadata, dict) else None
-    meta = meta if isinstance(meta, dict) else {}
+    raw_metadata = flow.get("Metadata")
+    metadata: dict[str, Any] = raw_metadata if isinstance(raw_metadata, dict) else {}
+    raw_meta = metadata.get("ActionMetadata")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     customer_queue = str(metadata.get("type") or metadata.get("Type") or "").lower() in (
         "customerqueue",
         "customer_queue",
@@ -238,7 +240,8 @@ def convert(data: Any, name: str) -> dict[str, Any]:
         for cond in trans.get("Conditions") or []:
             if not isinstance(cond, dict):
                 continue
-            condition = cond.get("Condition") if isinstance(cond.get("Condition"), dict) else {}
+            raw = cond.get("Condition")
+            condition: dict[str, Any] = raw if isinstance(raw, dict) else {}
             operands = condition.get("Operands") or ["?"]
             operand = operands[0] if isinstance(operands, list) and operands else operands
             found.append(("condition", str(operand), str(cond.get("NextAction"))))
@@ -309,7 +312,7 @@ def convert(data: Any, name: str) -> dict[str, Any]:
 
     def loop_count(identifier: str) -> int | None:
         """The ``LoopCount`` of a ``Loop`` reached from ``identifier`` through messages."""
-        current, seen = passthrough(identifier), set()
+        current, seen = passthrough(identifier), set[str]()
         while current not in seen and len(seen) < 20:
             seen.add(current)
             action = actions[current]
@@ -477,10 +480,20 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                 step["on_error"] = step_of(errors[0][1])
         elif kind == "DisconnectParticipant":
             step.update(type="end", **{JUDGE: True})
+        elif not way:  # a block with no way on ends this flow: control goes elsewhere
+            other = (
+                _meta_text(meta, identifier, "FlowModule")
+                or _meta_text(meta, identifier, "ContactFlow")
+                or parameters.get("FlowModuleId")
+                or kind
+            )
+            step.update(type="external", target=str(other))
+            step.pop("team")
         else:  # decisions by code or data, module calls, and anything not known
             step["type"] = "condition"
             branches: dict[str, str] = {}
-            legacy = meta.get(identifier) if isinstance(meta.get(identifier), dict) else {}
+            found_meta = meta.get(identifier)
+            legacy: dict[str, Any] = found_meta if isinstance(found_meta, dict) else {}
             labels = DECISION_LABELS.get(str(legacy.get("legacyType") or kind), {})
             for k, label, t in way:
                 if k == "error":
@@ -522,15 +535,17 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     entry = ids[passthrough(flow["StartAction"])]
     if customer_queue:
         entry = _hold_loop(nodes, teams, team, entry, actions, "holding")
-    return {
-        "journey": journey_id(name),
-        "title": title,
-        "description": "Imported from an Amazon Connect flow by journeymap.",
-        "channel": "phone",
-        "entry": entry,
-        "teams": teams,
-        "nodes": nodes,
-    }
+    return judge_ends(
+        {
+            "journey": journey_id(file_name),
+            "title": title,
+            "description": "Imported from an Amazon Connect flow by journeymap.",
+            "channel": "phone",
+            "entry": entry,
+            "teams": teams,
+            "nodes": nodes,
+        }
+    )
 
 
 def _hold_loop(

@@ -28,7 +28,7 @@ import re
 from typing import Any
 
 from .connect import journey_id
-from .outcomes import JUDGE
+from .outcomes import JUDGE, judge_ends
 
 DYNAMIC = "(dynamic prompt)"
 FLOW_KINDS = ("inboundCall", "inqueueCall", "inboundShortMessage", "inboundChat")
@@ -383,8 +383,8 @@ class _Builder:
             elif kind in ("menuJumpToMenu", "menuJumpToTask", "menuTask"):
                 task = inner.get("task")
                 if isinstance(task, dict):
-                    first = self.sequence(task.get("actions") or [], None, source)
-                    step["options"][key] = first or self.end("resolved", source)
+                    inline = self.sequence(task.get("actions") or [], None, source)
+                    step["options"][key] = inline or self.end(None, source)
                 else:
                     placeholder = {"options": step["options"]}
                     self.pending.append(
@@ -512,12 +512,14 @@ def convert(data: Any, name: str) -> dict[str, Any]:
     }
     for key in [k for k, v in builder.nodes.items() if v.get("type") == "end" and k not in used]:
         del builder.nodes[key]  # ends made for a route that later pointed elsewhere
-    return {
-        "journey": journey_id(name),
-        "title": flow_name,
-        "description": f"Imported from a Genesys Cloud Architect {kind} flow by journeymap.",
-        "channel": {"inboundChat": "chat", "inboundShortMessage": "sms"}.get(kind, "phone"),
-        "entry": entry,
-        "teams": builder.teams,
-        "nodes": builder.nodes,
-    }
+    return judge_ends(
+        {
+            "journey": journey_id(name),
+            "title": flow_name,
+            "description": f"Imported from a Genesys Cloud Architect {kind} flow by journeymap.",
+            "channel": {"inboundChat": "chat", "inboundShortMessage": "sms"}.get(kind, "phone"),
+            "entry": entry,
+            "teams": builder.teams,
+            "nodes": builder.nodes,
+        }
+    )

@@ -115,7 +115,7 @@ def _set_target(step: dict[str, Any], kind: str, key: str | None, index: int, ne
         items[index] = {**items[index], "to": new} if isinstance(items[index], dict) else new
         return
     holder = step[group] if group else step
-    name = key if group else kind
+    name = str(key) if group else kind
     value = holder[name]
     holder[name] = {**value, "to": new} if isinstance(value, dict) else new
 
@@ -217,9 +217,9 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
             for member in needed:
                 step = dict(originals[member])
                 if "next" in step:
-                    target, _ = _target(step["next"])
-                    if target in version:
-                        step["next"] = version[target]
+                    following, _ = _target(step["next"])
+                    if following in version:
+                        step["next"] = version[following]
                 if member == end:
                     step["outcome"] = outcome
                 nodes[version[member]] = step

@@ -7,38 +7,35 @@ call or conversation there: it leads to an ``end`` judged by
 error route, so that end is a disconnect). ``hangup`` events are left out: the
 customer has already gone.
 
-=========================  =======================================  =====================================
-Studio widget              journey steps                            routes
-=========================  =======================================  =====================================
-``say-play``               ``message``                              ``audioComplete`` -> ``next``
-``send-message``           ``message`` (``self_service`` in a       ``sent`` -> ``next``; ``failed`` ->
-                           flow started by a REST request: the      ``on_error``
-                           text is the service)
-``gather-input-on-call``   ``menu`` when a ``split-based-on`` on    keys from the split's conditions;
-+ ``split-based-on``       its digits follows                       ``noMatch`` -> ``no_match``;
-                                                                    ``timeout`` -> ``no_input``;
-                                                                    unwired ``speech`` -> ``on_fail``
-                                                                    (label ``speech (not wired)``)
-``gather-input-on-call``   ``input``, then a ``condition`` on how   ``keypress`` / ``speech`` branches;
-                           the caller answered when keypress and    ``timeout`` -> ``no_input``
-                           speech go to different places
-``send-and-wait-for-       ``input`` (the reply)                    ``incomingMessage`` -> ``next``;
-reply``                                                             ``timeout`` -> ``no_input``;
-                                                                    ``deliveryFailure`` -> ``on_error``
-``split-based-on``,        ``condition``                            each condition a branch (its
-``run-function``,                                                   friendly name); ``noMatch`` ->
-``make-http-request``,                                              ``no match``; ``fail``/``failed``
-``run-subflow`` ...                                                 -> ``on_error``
-``enqueue-call``,          ``queue`` of the queue's (or Flex's)     ``callComplete`` after the agent;
-``send-to-flex``           team, then its ``agent``                 ``failedToEnqueue`` -> ``on_error``;
-                                                                    ``callFailure`` -> ``on_timeout``
-``connect-call-to``        ``agent`` (forwarded)                    ``callCompleted`` -> ``next``
-``record-voicemail``       ``self_service``                         ``recordingComplete`` -> ``next``;
-                                                                    ``noAudio`` -> ``on_error``
-``capture-payments``       ``self_service``                         ``success`` -> ``next``; failures ->
-                                                                    ``on_error``
-``set-variables``          passed through
-=========================  =======================================  =====================================
+Widget by widget (Studio widget -> journey steps; routes):
+
+- ``say-play`` -> ``message``; ``audioComplete`` -> ``next``.
+- ``send-message`` -> ``message`` (``self_service`` in a flow started by a REST
+  request: the text is the service); ``sent`` -> ``next``, ``failed`` ->
+  ``on_error``.
+- ``gather-input-on-call`` followed by a ``split-based-on`` on its digits ->
+  ``menu``: keys from the split's conditions (``matches_any_of`` lists split
+  into keys), ``noMatch`` -> ``no_match``, ``timeout`` -> ``no_input``, an
+  unwired ``speech`` -> ``on_fail`` (label ``speech (not wired)``).
+- other ``gather-input-on-call`` -> ``input``, then a ``condition`` on how the
+  caller answered when keypress and speech go to different places;
+  ``timeout`` -> ``no_input``.
+- ``send-and-wait-for-reply`` -> ``input`` (the reply): ``incomingMessage`` ->
+  ``next``, ``timeout`` -> ``no_input``, ``deliveryFailure`` -> ``on_error``.
+- ``split-based-on``, ``run-function``, ``make-http-request``, ``run-subflow``
+  and anything unknown -> ``condition``: each condition a branch (its friendly
+  name; a branch into a state named for a closure, ``say_closed``, is labelled
+  ``closed``), ``noMatch`` -> ``no match``, ``fail``/``failed`` -> ``on_error``.
+- ``enqueue-call``, ``send-to-flex`` -> ``queue`` of the queue's (or Flex's)
+  team, then its ``agent``; ``callComplete`` after the agent,
+  ``failedToEnqueue`` -> ``on_error``, ``callFailure`` -> ``on_timeout``.
+- ``connect-call-to`` -> ``agent`` (forwarded); ``callCompleted`` -> ``next``.
+- ``record-voicemail``, ``capture-payments`` -> ``self_service``; success ->
+  ``next``, failures -> ``on_error``.
+- ``set-variables`` -> passed through.
+- In a flow started by a REST request (outbound), a failure before the customer
+  answers or replies means no conversation took place: it leads to an end that
+  says so, not to a cut-off.
 
 The trigger's ``incomingCall``, ``incomingMessage`` ... targets are the entries.
 A queue's hold music and messages live at its ``wait_url``, outside the flow, so
@@ -51,7 +48,7 @@ import re
 from typing import Any
 
 from ..model import CLOSED_LABEL
-from .outcomes import JUDGE
+from .outcomes import JUDGE, judge_ends
 
 DYNAMIC = "(dynamic prompt)"
 FAILURE_EVENTS = re.compile(r"fail|timeout|nomatch|error|invalid|maxfailed", re.I)
@@ -313,8 +310,8 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             }
         elif kind == "connect-call-to":
             teams.setdefault("forwarded", {"name": "Forwarded calls", "kind": "vendor"})
-            done = by_event.get("callCompleted") or by_event.get("callComplete")
-            step.update(type="agent", team="forwarded", next=way(src, done, "callCompleted"))
+            completed = by_event.get("callCompleted") or by_event.get("callComplete")
+            step.update(type="agent", team="forwarded", next=way(src, completed, "callCompleted"))
         elif kind in ("record-voicemail", "capture-payments"):
             say = _text(props.get("say"))
             step.update(
@@ -364,15 +361,17 @@ def convert(data: Any, name: str) -> dict[str, Any]:
             entries = [ids[start]]
     if not entries:
         raise ValueError("the trigger starts nothing (no incomingCall or incomingMessage)")
-    return {
-        "journey": journey_id(name),
-        "title": title,
-        "description": "Imported from a Twilio Studio flow by journeymap.",
-        "channel": channel,
-        "entry": entries if len(entries) > 1 else entries[0],
-        "teams": teams,
-        "nodes": nodes,
-    }
+    return judge_ends(
+        {
+            "journey": journey_id(name),
+            "title": title,
+            "description": "Imported from a Twilio Studio flow by journeymap.",
+            "channel": channel,
+            "entry": entries if len(entries) > 1 else entries[0],
+            "teams": teams,
+            "nodes": nodes,
+        }
+    )
 
 
 CONTACT = {("make-outgoing-call-v2", "answered"), ("send-and-wait-for-reply", "incomingMessage")}
