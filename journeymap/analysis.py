@@ -175,7 +175,7 @@ class Analysis:
             self.graph,
             filter_edge=lambda u, v, k: (
                 self.graph.edges[u, v, k]["kind"] in NORMAL_KINDS
-                and self.meaning(self.graph.edges[u, v, k]) == "normal"
+                and self.meaning(self.graph.edges[u, v, k]) != "error"
             ),
         )
 

@@ -84,9 +84,9 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
             continue  # a closure by design: closed-no-alternative judges it
         if node in covered:
             continue  # on the way from an error or a closure to a cut-off: reported there
-        chain, _ = _tail(a, node)
-        if any(a.offers_other_channel(n) for n in chain):
-            continue  # told where else to get help before the end
+        chain, end = _tail(a, node)
+        if end is not None and any(a.offers_other_channel(n) for n in chain):
+            continue  # told where else to get help on the way to the end
         tail = [node]
         while toward[tail[-1]] is not None:
             tail.append(toward[tail[-1]])  # type: ignore[arg-type]

@@ -145,7 +145,8 @@ _KEY_WORDS = {
     "hash": "#", "the star key": "*", "the pound key": "#", "the hash key": "#",
 }  # fmt: skip
 _ANNOUNCED = re.compile(
-    r"\b(?:press(?:ing)?|dial|push|select|enter|key(?:\s+in)?)\s+"
+    r"\b(?:press(?:ing)?|dial|push|select|enter|key(?:\s+in)?|oprima|marque|pulse|presione|"
+    r"appuyez sur|tapez|drücken sie(?: die)?)\s+"
     r"(\d|zero|one|two|three|four|five|six|seven|eight|nine|the star key|the pound key|"
     r"the hash key|star|pound|hash|\*|#)(?![\w\d])",
     re.IGNORECASE,
