@@ -595,3 +595,197 @@ def test_samples_load_and_audit_deterministically() -> None:
     assert first.problems == ()
     assert len(first.journeys) >= 6
     assert render(first, Format.JSON) == render(second, Format.JSON)
+
+
+# -- closures, failure branches, menus that say other keys than they have -------------
+
+
+def test_closed_no_alternative() -> None:
+    text = """
+    journey: x
+    entry: hours
+    nodes:
+      hours:
+        type: condition
+        branches: {open: q, closed: shut, holiday: holiday_msg}
+      shut: {type: message, say: We are closed. Goodbye., next: bye}
+      holiday_msg: {type: message, say: Happy holidays., next: vm}
+      vm: {type: queue, callback: true, wait_estimate: true, next: a}
+      q: {type: queue, wait_estimate: true, callback: true, next: a}
+      a: {type: agent, next: done}
+      bye: {type: end, outcome: unresolved}
+      done: {type: end}
+    """
+    # the closed branch only says goodbye; the holiday branch takes a voicemail
+    assert findings_named(text, "closed-no-alternative") == ["hours"]
+    # reported once: no-human-exit leaves a closure by design alone
+    assert findings_named(text, "no-human-exit") == []
+
+
+def test_closed_with_another_channel_or_a_menu_is_fine() -> None:
+    text = """
+    journey: x
+    entry: hours
+    nodes:
+      hours:
+        type: condition
+        branches: {open: q, after hours: shut, no agents: busy}
+      shut:
+        type: message
+        say: We are closed. For emergencies call 0800 123 456.
+        next: bye
+      busy: {type: menu, say: For a call back press 1., options: {"1": vm}}
+      vm: {type: queue, callback: true, wait_estimate: true, next: a}
+      q: {type: queue, wait_estimate: true, callback: true, next: a}
+      a: {type: agent, next: done}
+      bye: {type: end, outcome: unresolved}
+      done: {type: end}
+    """
+    assert findings_named(text, "closed-no-alternative") == []
+
+
+def test_queue_at_capacity_label_is_a_closure() -> None:
+    text = """
+    journey: x
+    entry: q
+    nodes:
+      q:
+        type: queue
+        wait_estimate: true
+        callback: true
+        next: a
+        on_timeout: {to: sorry, label: queue at capacity}
+      sorry: {type: message, say: We are too busy. Goodbye., next: bye}
+      a: {type: agent, next: done}
+      bye: {type: end, outcome: unresolved}
+      done: {type: end}
+    """
+    assert findings_named(text, "closed-no-alternative") == ["q"]
+    assert findings_named(text, "disconnect-on-error") == []
+
+
+def test_failure_labelled_branch_is_an_error_route() -> None:
+    text = """
+    journey: x
+    entry: lookup
+    nodes:
+      lookup:
+        type: condition
+        branches: {found: q, lookup failed: sorry}
+      sorry: {type: message, say: Sorry., next: bye}
+      q: {type: queue, wait_estimate: true, callback: true, next: a}
+      a: {type: agent, next: done}
+      bye: {type: end, outcome: disconnected}
+      done: {type: end}
+    """
+    assert findings_named(text, "disconnect-on-error") == ["lookup"]
+    assert findings_named(text, "no-human-exit") == []  # the same cut-off, reported once
+
+
+def test_retries_used_up_are_reported_at_the_failure() -> None:
+    text = """
+    journey: x
+    entry: lookup
+    nodes:
+      lookup:
+        type: condition
+        branches: {success: q}
+        on_error: retry
+      retry:
+        type: condition
+        branches: {loop: lookup, tries used up: sorry}
+      sorry: {type: message, say: Sorry., next: bye}
+      q: {type: queue, wait_estimate: true, callback: true, next: a}
+      a: {type: agent, next: done}
+      bye: {type: end, outcome: disconnected}
+      done: {type: end}
+    """
+    assert findings_named(text, "disconnect-on-error") == ["lookup"]
+
+
+def test_an_external_hand_over_may_lead_to_a_person() -> None:
+    text = """
+    journey: x
+    entry: m
+    nodes:
+      m:
+        type: menu
+        say: For sales press 1.
+        options: {"1": sales}
+        on_fail: bye
+        max_retries: 2
+      sales: {type: external, target: Sales flow, on_error: bye}
+      bye: {type: end, outcome: disconnected}
+    """
+    assert findings_named(text, "no-zero-out") == []
+    assert findings_named(text, "no-human-exit") == []
+    assert findings_named(text, "disconnect-on-error") == ["m", "sales"]
+
+
+def test_phantom_option() -> None:
+    text = """
+    journey: x
+    entry: m
+    nodes:
+      m:
+        type: menu
+        say: For payments press 1. For statements press two. To end the call press 9.
+        options: {"1": done, "2": done, "3": done}
+      done: {type: end}
+    """
+    from conftest import journey_of
+
+    result = audit_journeys([journey_of(text)])
+    (finding,) = [f for f in result.findings if f.name == "phantom-option"]
+    assert finding.node == "m"
+    assert "press `9`" in finding.message and "never mentions `3`" in finding.message
+
+
+def test_phantom_option_leaves_matching_catch_all_and_keyless_prompts_alone() -> None:
+    text = """
+    journey: x
+    entry: a
+    nodes:
+      a:
+        type: menu
+        say: For English press 1. Para español oprima 2.
+        options: {"1": b, "2": b}
+      b:
+        type: menu
+        say: Otherwise press 3.
+        options: {"1": c, "(any other)": c}
+      c:
+        type: menu
+        say: Tell me in a few words what you are calling about.
+        options: {billing: done, "1": done}
+      d:
+        type: menu
+        say: (dynamic prompt)
+        options: {"5": done}
+      done: {type: end}
+    """
+    assert findings_named(text, "phantom-option") == ["b"]  # key 1 is never said at b
+
+
+def test_jargon_explained_names_and_designer_blocks() -> None:
+    text = """
+    journey: j
+    entry: a
+    nodes:
+      a:
+        type: message
+        say: Thank you for calling UCC. Pay with a debit-like card, called EBT.
+        next: b
+      b:
+        type: message
+        say: Something went wrong with the Invoke Lambda block. COVID rules apply.
+        next: e
+      e: {type: end}
+    """
+    from conftest import journey_of
+
+    result = audit_journeys([journey_of(text)])
+    found = {f.node: f.message for f in result.findings if f.name == "jargon"}
+    assert set(found) == {"b"}
+    assert "`Lambda`" in found["b"] and "`Invoke Lambda block`" in found["b"]
+    assert "COVID" not in found["b"]
