@@ -119,7 +119,11 @@ NO_HUMAN_EXIT = Rule(
         "Finds steps, reached before the customer has talked to anyone, from which a failure "
         "is still possible (an unresolved end, a dead end, a channel push, an endless loop) "
         "but no queue or agent can be reached any more. Reported at the first such step on "
-        "each branch, with the failure it leads to."
+        "each branch, with the failure it leads to. A hand-over to another flow (`external`) "
+        "counts as a possible way to a person; branches entered only after a closure by "
+        "design, cut-offs already reported as `disconnect-on-error` or "
+        "`closed-no-alternative`, and endings that first give another number or address "
+        "are left to those rules."
     ),
     why=(
         "When automation fails a customer and there is no person to turn to, the only "
@@ -172,9 +176,10 @@ NO_ZERO_OUT = Rule(
     severity=Severity.MEDIUM,
     summary="A menu none of whose options leads to a person without passing another menu.",
     what=(
-        "Finds menus where no option reaches a queue or an agent except through a further "
-        "menu. Error routes (`no_input`, `on_fail`, ...) do not count: a customer should "
-        "not have to fail on purpose to reach someone."
+        "Finds menus where no option reaches a queue or an agent (or a hand-over to another "
+        "flow, which may) except through a further menu. Error routes (`no_input`, "
+        "`on_fail`, ...) do not count: a customer should not have to fail on purpose to "
+        "reach someone."
     ),
     why=(
         "Customers whose need is not on the menu, or who do not understand it, look for the "
