@@ -311,9 +311,10 @@ def test_the_existing_importer_converts_the_translation() -> None:
     queues = {n["team"]: n for n in nodes.values() if n["type"] == "queue"}
     assert {"sales", "support", "billing", "urgent"} <= set(queues)
     assert nodes[queues["support"]["on_error"]]["say"].startswith("Sorry")
-    bot = next(n for n in nodes.values() if n.get("branches", {}).keys() >= {"billing"})
-    # callDialogflowBot always has success and failure; unwritten ones go on with the task
-    assert set(bot["branches"]) == {"success", "failure", "no match", "billing"}
+    # a bot turn is a menu: intents are options, no match a retry route, failure on_fail
+    bot = next(n for n in nodes.values() if n.get("options", {}).keys() >= {"billing"})
+    assert set(bot["options"]) == {"billing", "(any other)"}
+    assert "no_match" in bot and "on_fail" in bot
 
 
 def test_a_loop_in_the_graph_stops() -> None:

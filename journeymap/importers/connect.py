@@ -385,6 +385,20 @@ def convert(data: Any, file_name: str) -> dict[str, Any]:
                 step["next"] = step_of(onward[0])
             if errors and step_of(errors[0][1]) != step.get("next"):
                 step["on_error"] = step_of(errors[0][1])
+        elif kind == "ConnectParticipantWithLexBot" or (
+            kind == "GetParticipantInput"
+            and (parameters.get("LexV2Bot") or parameters.get("LexBot"))
+        ):  # a bot turn: the caller says what they want, a hurdle like a menu
+            step.update(type="menu", options={})
+            step["say"] = _say(parameters) or DYNAMIC
+            for k, label, t in way:
+                if k == "condition":
+                    step["options"].setdefault(label, step_of(t))
+            if nxt:
+                step["options"].setdefault("(any other)", step_of(nxt))
+            for label, t in errors:
+                route = INPUT_ROUTES.get(label, "on_fail")
+                step.setdefault(route, step_of(t))
         elif kind == "GetParticipantInput":
             stores = str(parameters.get("StoreInput", "False")).lower() == "true"
             step["type"] = "input" if stores else "menu"

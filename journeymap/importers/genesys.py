@@ -118,6 +118,38 @@ def _ref(value: Any) -> str | None:
     return match.group(1) if match else text
 
 
+BOT_CALLS = {
+    "callBotFlow",
+    "callDialogflowBot",
+    "callDialogflowCXBot",
+    "callLexBot",
+    "callLexV2Bot",
+}
+"""Actions that hand the caller to a bot for a turn of conversation."""
+
+
+def _bot_turn(branches: dict[str, str], team: str, source: str) -> dict[str, Any]:
+    """A bot turn as a menu: each intent an option, ``no match`` / ``no input`` the
+    retry routes, ``failure`` the bot failing (``on_fail``)."""
+    step: dict[str, Any] = {
+        "type": "menu",
+        "team": team,
+        "source": source,
+        "say": DYNAMIC,
+        "options": {},
+    }
+    for label, target in branches.items():
+        if label in ("no match", "no input"):
+            step[label.replace(" ", "_")] = target
+        elif label in ("failure", "error"):
+            step["on_fail"] = target
+        elif label == "success":
+            step["options"].setdefault("(any other)", target)
+        else:
+            step["options"][label] = target
+    return step
+
+
 def _failure_actions(body: dict[str, Any]) -> list[Any]:
     """The actions a transfer runs when it fails (``failureOutputs`` only names the
     variables of the error; some exports nest actions under ``outputs.failure``)."""
@@ -331,12 +363,15 @@ class _Builder:
                 actions = output.get("actions") if isinstance(output, dict) else None
                 target = self.sequence(actions or [], then, source)
                 branches[_branch_label(str(label))] = target or then or self.end(None, source)
-            self.nodes[sid] = {
-                "type": "condition",
-                "team": self.team,
-                "source": source,
-                "branches": branches,
-            }
+            if kind in BOT_CALLS:  # a bot turn: the customer answers, a hurdle like a menu
+                self.nodes[sid] = _bot_turn(branches, self.team, source)
+            else:
+                self.nodes[sid] = {
+                    "type": "condition",
+                    "team": self.team,
+                    "source": source,
+                    "branches": branches,
+                }
             return sid
         return then  # settings, data updates and hold music: nothing that routes
 

@@ -201,7 +201,9 @@ def judge_ends(data: dict[str, Any]) -> dict[str, Any]:
             groups.setdefault(_OUTCOME[s], [])
         if not groups:
             groups["unresolved"] = []
-        ordered = sorted(groups, key=lambda o: -_WORST[o])
+        # an outcome reached only by starting at the end itself (an entry) keeps the
+        # original ids: there is no route to point at a copy; then the worst first
+        ordered = sorted(groups, key=lambda o: (bool(groups[o]), -_WORST[o]))
         originals = {m: dict(nodes[m]) for m in tail}
         taken: set[str] = set()  # members whose original id a group already uses
         for outcome in ordered:
