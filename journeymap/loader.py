@@ -410,6 +410,14 @@ def _check_references(
                     f"journey{suggest(target, step_ids)}",
                     "unknown-target",
                 )
+        for i, used in enumerate(step.__dict__.get("uses") or ()):
+            if used not in step_ids:
+                checker.add(
+                    checker.source.value((*base, "uses", i)),
+                    f"step `{step_id}`: `uses` names `{used}`, which is no step of this "
+                    f"journey{suggest(used, step_ids)}",
+                    "unknown-target",
+                )
     if team_ids is None:
         return cross
     for step_id, data in raw_steps.items():

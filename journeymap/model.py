@@ -323,6 +323,10 @@ class Condition(_Step):
 
     type: Literal["condition"]
     branches: dict[str, Target] = Field(default_factory=dict)
+    uses: list[str] = Field(
+        default_factory=list,
+        description="steps of this journey whose answer or result the condition tests",
+    )
     on_error: Target | None = Field(
         None, description="where the customer goes when the check itself fails (a failed look-up)"
     )

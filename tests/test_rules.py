@@ -789,3 +789,45 @@ def test_jargon_explained_names_and_designer_blocks() -> None:
     assert set(found) == {"b"}
     assert "`Lambda`" in found["b"] and "`Invoke Lambda block`" in found["b"]
     assert "COVID" not in found["b"]
+
+
+# -- wiring ------------------------------------------------------------------------
+
+
+def test_branch_on_missing_input() -> None:
+    text = """
+    journey: x
+    entry: hello
+    nodes:
+      hello:
+        type: menu
+        say: To enter your account press 1. Otherwise press 2.
+        options: {"1": account, "2": check}
+      account: {type: input, collects: [account], next: check}
+      check:
+        type: condition
+        uses: [account]
+        branches: {known: q, empty: q}
+      q: {type: queue, wait_estimate: true, callback: true, next: a}
+      a: {type: agent, next: done}
+      done: {type: end}
+    """
+    assert findings_named(text, "branch-on-missing-input") == ["check"]
+    # asked on every way to the check: fine
+    fixed = text.replace('"2": check}', '"2": account}')
+    assert findings_named(fixed, "branch-on-missing-input") == []
+
+
+def test_uses_must_name_a_step() -> None:
+    from journeymap.loader import load_text
+
+    text = """
+journey: x
+entry: c
+nodes:
+  c: {type: condition, uses: [acount], branches: {a: e}}
+  e: {type: end}
+"""
+    _, problems = load_text(text, "j.yaml")
+    assert [p.kind for p in problems] == ["unknown-target"]
+    assert "`uses` names `acount`" in problems[0].message

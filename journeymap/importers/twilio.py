@@ -346,6 +346,9 @@ def convert(data: Any, name: str) -> dict[str, Any]:
                         step["branches"][key] = goes
             if kind == "split-based-on" and "noMatch" not in by_event:
                 step["branches"]["no match"] = way(src, None, "noMatch")
+            if kind == "split-based-on":  # what the split tests: the widgets it reads
+                read = re.findall(r"widgets\.([A-Za-z0-9_-]+)\.", str(props.get("input", "")))
+                step["uses"] = sorted({ids[w] for w in read if w in states and w != src})
         nodes[sid] = step
     # set-variables steps pass through (they say nothing and choose nothing)
     passing = {
@@ -425,3 +428,6 @@ def _pass_through(nodes: dict[str, Any], passing: set[str]) -> None:
     gone = [sid for sid in passing if _follow(nodes, sid, passing) != sid]
     for sid in gone:
         del nodes[sid]
+    for step in nodes.values():
+        if "uses" in step:
+            step["uses"] = [u for u in step["uses"] if u in nodes]

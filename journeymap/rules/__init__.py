@@ -1,9 +1,9 @@
 """The audit rules, registered in one explicit list.
 
 Each rule is a small unit (see :class:`Rule`) in the module of its family:
-:mod:`.loops` (JM1xx), :mod:`.dead_ends` (JM2xx), :mod:`.hurdles` (JM3xx) and
-:mod:`.silos` (JM4xx). Ids and names are a public contract: users put them in
-settings and ``ignore`` lists.
+:mod:`.loops` (JM1xx), :mod:`.dead_ends` (JM2xx), :mod:`.hurdles` (JM3xx),
+:mod:`.silos` (JM4xx) and :mod:`.wiring` (JM5xx). Ids and names are a public
+contract: users put them in settings and ``ignore`` lists.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .hurdles import (
 )
 from .loops import ENDLESS_LOOP, TRANSFER_LOOP, UNBOUNDED_RETRY
 from .silos import COLD_HANDOFF, SILOED_TEAM, TEAM_PING_PONG, TOO_MANY_HANDOFFS
+from .wiring import BRANCH_ON_MISSING_INPUT
 
 RULES: tuple[Rule, ...] = (
     ENDLESS_LOOP,
@@ -58,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     TEAM_PING_PONG,
     TOO_MANY_HANDOFFS,
     SILOED_TEAM,
+    BRANCH_ON_MISSING_INPUT,
 )
 
 BY_KEY: dict[str, Rule] = {**{r.id: r for r in RULES}, **{r.name: r for r in RULES}}

@@ -32,7 +32,7 @@ class Rule:
         return FAMILIES[self.id[2]]
 
 
-FAMILIES = {"1": "loops", "2": "dead ends", "3": "hurdles", "4": "silos"}
+FAMILIES = {"1": "loops", "2": "dead ends", "3": "hurdles", "4": "silos", "5": "wiring"}
 
 
 def quote(names: list[str] | tuple[str, ...], limit: int = 6) -> str:
