@@ -32,3 +32,12 @@ def test_every_shared_cloud_export_has_a_truth_file() -> None:
     for folder in ("amazon-connect", "twilio-studio", "genesys-archy"):
         for fixture in sorted((VENDOR / folder).iterdir()):
             assert f"{folder}/{fixture.name}" in covered, f"no truth file for {fixture.name}"
+
+
+def test_readme_table_is_the_measured_one() -> None:
+    from tests.truth_check import ROOT, table
+
+    measured = table([check(t) for t in truth_files()])
+    assert measured in (ROOT / "README.md").read_text(encoding="utf-8"), (
+        "README's truth table is stale: paste `python -m tests.truth_check`'s table"
+    )
