@@ -370,3 +370,27 @@ def test_import_refuses_template_placeholders(tmp_path: Path) -> None:
     data, problems = import_file(flow)
     assert data is None
     assert [p.kind for p in problems] == ["template"] and problems[0].line == 2
+
+
+def test_long_file_names_give_unique_ids_and_one_estate(tmp_path: Path) -> None:
+    from journeymap.importers.connect import journey_id
+
+    prefix = "acme__contact-center__flows__production__region-eu-west__inbound__" * 2
+    first, second = journey_id(prefix + "Billing"), journey_id(prefix + "Billing-Disputes")
+    assert first != second and len(first) <= 90 and len(second) <= 90
+    assert journey_id(prefix + "Billing") == first  # stable
+    flow = CONNECT.read_text()
+    for name in (prefix + "Billing", prefix + "Billing-Disputes", prefix + "Sales"):
+        (tmp_path / f"{name}.json").write_text(flow)
+    result = journeymap.audit([tmp_path])
+    assert result.problems == ()
+    assert len({j.journey for j in result.journeys}) == 3
+
+
+def test_connect_queue_metadata_as_plain_text() -> None:
+    flow = json.loads(CONNECT.read_text())
+    for action in flow["Actions"]:
+        if action["Type"] == "UpdateContactTargetQueue":
+            flow["Metadata"]["ActionMetadata"][action["Identifier"]] = {"queue": "Sample"}
+    nodes = convert(flow, "plain")["nodes"]
+    assert nodes["transfer"]["team"] == "sample"
