@@ -34,6 +34,7 @@ from .output import OutputError, write_atomic
 from .reporters import Format, Options
 from .reporters import render as render_report
 from .rules import FAMILIES, RULES, get_rule
+from .visible import visible
 from .source import Limits
 from .starter import starter_journey
 
@@ -123,7 +124,7 @@ def validate(
             journey = loaded[name].journey
             count = len(journey.nodes)
             plural = "" if count == 1 else "s"
-            typer.echo(f"{name}: OK (journey `{journey.journey}`, {count} step{plural})")
+            typer.echo(visible(f"{name}: OK (journey `{journey.journey}`, {count} step{plural})"))
     for lines in by_file.values():
         for line in lines:
             typer.echo(line)
@@ -189,7 +190,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(visible(f"error: {message}"), err=True)
     return typer.Exit(EXIT_INPUT)
 
 
@@ -257,7 +258,7 @@ def _svg_diagrams(journeys: Sequence[LoadedJourney], result: AuditResult) -> dic
         try:
             found[journey.id] = run_graphviz(source, "svg", engine).decode("utf-8")
         except RenderError as exc:
-            typer.echo(f"note: no diagram in the report: {exc}", err=True)
+            typer.echo(visible(f"note: no diagram in the report: {exc}"), err=True)
             break
     return found
 
@@ -372,7 +373,7 @@ def audit(
             write_atomic(output, report, inputs)
         except OutputError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(visible(f"wrote {output}"), err=True)
     if result.problems:
         raise typer.Exit(EXIT_INPUT)
     threshold = settings.fail_severity
@@ -462,7 +463,7 @@ def render(
             if engine != "dot"
             else ""
         )
-        typer.echo(f"wrote {target}{note}")
+        typer.echo(visible(f"wrote {target}{note}"))
     if loaded.problems or result.problems:
         raise typer.Exit(EXIT_INPUT)
 
@@ -498,19 +499,23 @@ def import_(
         target = output / f"{data['journey']}.yaml"
         _, check = load_text(text, str(target))
         for problem in check:  # the importer's own output must be a valid journey
-            typer.echo(f"{path}: importer produced an invalid journey: {problem}", err=True)
+            typer.echo(
+                visible(f"{path}: importer produced an invalid journey: {problem}"), err=True
+            )
             failed = True
         if check:
             continue
         if target.exists():
-            typer.echo(f"error: {target} exists already; import never replaces a file", err=True)
+            typer.echo(
+                visible(f"error: {target} exists already; import never replaces a file"), err=True
+            )
             failed = True
             continue
         try:
             write_atomic(target, text, [str(p) for p in files])
         except OutputError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"wrote {target} ({len(data['nodes'])} steps from {path})")
+        typer.echo(visible(f"wrote {target} ({len(data['nodes'])} steps from {path})"))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 

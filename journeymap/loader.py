@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from .model import STEP_TYPES, Journey
 from .source import Limits, SourceMap, bulk, decode, parse_yaml
+from .visible import visible
 
 JOURNEY_SUFFIXES = (".yaml", ".yml")
 NATIVE_GENESYS = re.compile(r"\.i3\w*Flow")
@@ -56,7 +57,8 @@ class Problem:
     kind: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message} [{self.kind}]"
+        """``file:line:col: message [kind]``, with control characters made visible."""
+        return visible(f"{self.file}:{self.line}:{self.column}: {self.message} [{self.kind}]")
 
 
 @dataclass(frozen=True)

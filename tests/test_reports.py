@@ -123,3 +123,58 @@ def test_audits_are_byte_identical_across_hash_seeds() -> None:
         )
         outputs.add(proc.stdout)
     assert len(outputs) == 1
+
+
+def test_terminal_output_shows_control_and_bidi_characters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Journey text can never forge or hide lines in a terminal or CI log."""
+    from typer.testing import CliRunner
+
+    from journeymap.cli import app
+
+    hostile = "\x1b[2J\x1b]8;;http://x\x07link\x1b]8;;\x07\r\u202eevil"
+    text = (
+        'journey: x\ntitle: "T' + hostile.encode("unicode_escape").decode() + '"\n'
+        "entry: m\nnodes:\n"
+        '  m: {type: menu, say: "IVR ' + hostile.encode("unicode_escape").decode() + '",'
+        ' options: {"1": e}}\n'
+        "  e: {type: end}\n"
+    )
+    name = tmp_path / "bad\x1b[31mname.yaml"
+    name.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(name), "--no-color", "--exit-zero"])
+    out = result.output
+    for raw in ("\x1b", "\x07", "\r", "\u202e"):
+        assert raw not in out
+    assert "\\x1b[2J" in out and "\\u202e" in out and "\\r" in out
+    broken = tmp_path / "broken\x1b[2J.yaml"
+    broken.write_text("journey: x\nentry: a\nnodes: {a: {type: mesage}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 2 and "\x1b" not in result.output + result.stderr
+
+
+def test_markdown_report_keeps_journey_text_inert() -> None:
+    """Rendered with a real Markdown library, journey text never becomes HTML, a link or
+    an image, whatever it holds."""
+    from markdown_it import MarkdownIt
+
+    from conftest import journey_of
+    from journeymap.engine import audit_journeys
+    from journeymap.reporters import Format, render
+
+    text = r"""
+journey: x
+title: "[click](https://evil.example) ![img](https://evil.example/a.png) <img src=x onerror=alert(1)>"
+entry: "a`<img src=x onerror=alert(1)>`"
+nodes:
+  "a`<img src=x onerror=alert(1)>`":
+    type: menu
+    say: "IVR | *bold* <script>alert(1)</script>"
+    options: {"1": "b|c"}
+  "b|c": {type: end, outcome: disconnected}
+"""
+    result = audit_journeys([journey_of(text)])
+    assert result.findings
+    html = MarkdownIt("commonmark").enable("table").render(render(result, Format.MARKDOWN))
+    for bad in ("<img", "<script", "<a href", "onerror=alert(1)>", "<strong>bold"):
+        assert bad not in html, bad
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown as text

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..findings import AuditResult, JourneyAudit, Severity
 from ..rules import get_rule
+from ..visible import visible
 from .common import handoffs_text, number, plural, severity_counts
 
 ICONS = {
@@ -15,21 +18,32 @@ ICONS = {
 }
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]|~!#{}])")
+
+
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (and inert as HTML)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+    """Journey text as inert Markdown prose: no links, images, emphasis, HTML or table
+    breaks come through (also safe inside a table cell)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """Journey text (a step id, a file name) as a code span it cannot break out of: the
+    fence is longer than any run of backticks inside."""
+    text = visible(text).replace("|", "\\|")
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _journey(audit: JourneyAudit) -> list[str]:
     m = audit.metrics
-    title = f"{audit.title} (`{audit.journey}`)" if audit.title else f"`{audit.journey}`"
-    lines = [f"## {_cell(title)}", "", f"File: `{audit.file}`", ""]
+    title = (
+        f"{_cell(audit.title)} ({_code(audit.journey)})" if audit.title else _code(audit.journey)
+    )
+    lines = [f"## {title}", "", f"File: {_code(audit.file)}", ""]
     person = "no person reachable" if m.hurdles_to_person is None else number(m.hurdles_to_person)
     resolution = (
         "none reachable" if m.hurdles_to_resolution is None else number(m.hurdles_to_resolution)
@@ -47,7 +61,7 @@ def _journey(audit: JourneyAudit) -> list[str]:
         "",
     ]
     if m.path_to_person:
-        lines += [f"Easiest way to a person: {' → '.join(f'`{s}`' for s in m.path_to_person)}", ""]
+        lines += [f"Easiest way to a person: {' → '.join(map(_code, m.path_to_person))}", ""]
     if not audit.findings:
         lines += ["No findings.", ""]
     for severity in Severity:
@@ -58,13 +72,13 @@ def _journey(audit: JourneyAudit) -> list[str]:
         for f in group:
             rule = get_rule(f.rule)
             lines.append(
-                f"- **{f.rule} `{f.name}`** at `{f.node}` ({f.file}:{f.line}:{f.column}): "
-                f"{_cell(f.message)}"
+                f"- **{f.rule} `{f.name}`** at {_code(f.node)} "
+                f"({_cell(f.file)}:{f.line}:{f.column}): {_cell(f.message)}"
             )
             if f.path:
-                lines.append(f"  - path: {' → '.join(f'`{s}`' for s in f.path)}")
+                lines.append(f"  - path: {' → '.join(map(_code, f.path))}")
             if f.source_ref:
-                lines.append(f"  - vendor block: `{_cell(f.source_ref)}`")
+                lines.append(f"  - vendor block: {_code(f.source_ref)}")
             if rule is not None:
                 lines.append(f"  - fix: {_cell(rule.fix)}")
         lines.append("")
@@ -72,7 +86,9 @@ def _journey(audit: JourneyAudit) -> list[str]:
         lines += ["Silenced in the journey:", ""]
         for s in audit.silenced:
             reason = f": {_cell(s.reason)}" if s.reason else ""
-            lines.append(f"- {s.finding.rule} `{s.finding.name}` at `{s.finding.node}`{reason}")
+            lines.append(
+                f"- {s.finding.rule} `{s.finding.name}` at {_code(s.finding.node)}{reason}"
+            )
         lines.append("")
     return lines
 
@@ -89,7 +105,10 @@ def format(result: AuditResult) -> str:
     ]
     if result.problems:
         lines += ["**Files that could not be audited:**", ""]
-        lines += [f"- `{p.file}:{p.line}:{p.column}` {_cell(p.message)}" for p in result.problems]
+        lines += [
+            f"- {_code(f'{p.file}:{p.line}:{p.column}')} {_cell(p.message)}"
+            for p in result.problems
+        ]
         lines.append("")
     if len(result.journeys) > 1:
         lines += ["| journey | friction | findings | worst |", "| --- | ---: | ---: | --- |"]
@@ -100,7 +119,7 @@ def format(result: AuditResult) -> str:
         for j in ranked:
             worst = j.worst()
             lines.append(
-                f"| `{j.journey}` | {j.metrics.friction_score} | {len(j.findings)} | "
+                f"| {_code(j.journey)} | {j.metrics.friction_score} | {len(j.findings)} | "
                 f"{ICONS[worst] + ' ' + worst.value if worst else '–'} |"
             )
         lines.append("")

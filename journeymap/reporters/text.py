@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..findings import AuditResult, JourneyAudit, Severity
 from ..rules import get_rule
+from ..visible import visible
 from .common import handoffs_text, number, plural, severity_counts
 
 COLORS = {
@@ -45,14 +46,17 @@ def _figures(audit: JourneyAudit) -> str:
 
 def _journey(audit: JourneyAudit, color: bool, verbose: bool) -> list[str]:
     title = f"{audit.title} ({audit.journey})" if audit.title else audit.journey
-    lines = [_style(f"{audit.file} — {title}", color, BOLD)]
+    lines = [_style(visible(f"{audit.file} — {title}"), color, BOLD)]
     for f in audit.findings:
         severity = _style(f"{f.severity.value:<8}", color, COLORS[f.severity])
-        lines.append(f"{f.file}:{f.line}:{f.column}: {severity} {f.rule} {f.name}: {f.message}")
+        lines.append(
+            f"{visible(f.file)}:{f.line}:{f.column}: {severity} {f.rule} {f.name}: "
+            f"{visible(f.message)}"
+        )
         if f.path:
-            lines.append(f"    path: {' → '.join(f.path)}")
+            lines.append(visible(f"    path: {' → '.join(f.path)}"))
         if f.source_ref:
-            lines.append(f"    vendor block: {f.source_ref}")
+            lines.append(visible(f"    vendor block: {f.source_ref}"))
         if verbose:
             rule = get_rule(f.rule)
             if rule is not None:
@@ -65,7 +69,7 @@ def _journey(audit: JourneyAudit, color: bool, verbose: bool) -> list[str]:
             f"{s.finding.name} at `{s.finding.node}`" + (f" ({s.reason})" if s.reason else "")
             for s in audit.silenced
         )
-        lines.append(f"  silenced: {quiet}")
+        lines.append(visible(f"  silenced: {quiet}"))
     return lines
 
 
@@ -73,7 +77,8 @@ def format(result: AuditResult, color: bool = False, verbose: bool = False) -> s
     """The terminal report of ``result``."""
     lines: list[str] = []
     for problem in result.problems:
-        lines.append(f"{problem} (not audited)" if problem.kind != "unknown-rule" else str(problem))
+        shown = visible(str(problem))
+        lines.append(f"{shown} (not audited)" if problem.kind != "unknown-rule" else shown)
     if result.problems:
         lines.append("")
     for audit in result.journeys:
@@ -89,7 +94,7 @@ def format(result: AuditResult, color: bool = False, verbose: bool = False) -> s
         for j in ranked:
             worst = j.worst()
             lines.append(
-                f"  {j.journey:<{width}}  friction {j.metrics.friction_score:>3}/100  "
+                f"  {visible(j.journey):<{width}}  friction {j.metrics.friction_score:>3}/100  "
                 f"{plural(len(j.findings), 'finding'):>12}"
                 + (f"  worst {worst.value}" if worst else "")
             )
