@@ -34,9 +34,9 @@ from .output import OutputError, write_atomic
 from .reporters import Format, Options
 from .reporters import render as render_report
 from .rules import FAMILIES, RULES, get_rule
-from .visible import visible
 from .source import Limits
 from .starter import starter_journey
+from .visible import visible
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

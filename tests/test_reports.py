@@ -155,15 +155,15 @@ def test_terminal_output_shows_control_and_bidi_characters(tmp_path) -> None:  #
 def test_markdown_report_keeps_journey_text_inert() -> None:
     """Rendered with a real Markdown library, journey text never becomes HTML, a link or
     an image, whatever it holds."""
+    from conftest import journey_of
     from markdown_it import MarkdownIt
 
-    from conftest import journey_of
     from journeymap.engine import audit_journeys
     from journeymap.reporters import Format, render
 
     text = r"""
 journey: x
-title: "[click](https://evil.example) ![img](https://evil.example/a.png) <img src=x onerror=alert(1)>"
+title: "[click](https://evil.example) ![i](https://e.example/a.png) <img src=x onerror=alert(1)>"
 entry: "a`<img src=x onerror=alert(1)>`"
 nodes:
   "a`<img src=x onerror=alert(1)>`":
