@@ -80,14 +80,14 @@ PathsArg = Annotated[
 ]
 MaxFileSize = Annotated[
     float,
-    typer.Option("--max-file-size", help="Largest journey file read, in MiB.", min=0.001),
+    typer.Option("--max-file-size", help="Largest journey file read, in MiB.", min=0.001, max=4096),
 ]
 
 
 Jobs = Annotated[
     int,
     typer.Option(
-        "--jobs", "-j", help="Processes reading a batch of files (0: one per core).", min=0
+        "--jobs", "-j", help="Processes reading a batch of files (0: one per core).", min=0, max=256
     ),
 ]
 
@@ -96,7 +96,9 @@ def _workers(jobs: int) -> int:
     return jobs or (os.cpu_count() or 1)
 
 
-MaxSteps = Annotated[int, typer.Option("--max-steps", help="Most steps in one journey.", min=1)]
+MaxSteps = Annotated[
+    int, typer.Option("--max-steps", help="Most steps in one journey.", min=1, max=100_000_000)
+]
 
 
 def _limits(max_file_size: float, max_steps: int = 250_000) -> Limits:
@@ -418,7 +420,8 @@ def render(
         Path | None, typer.Option("--config", help="Settings file (see `audit`).")
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds Graphviz may take per diagram.", min=1)
+        float,
+        typer.Option("--timeout", help="Seconds Graphviz may take per diagram.", min=1, max=86_400),
     ] = 600.0,
     max_file_size: MaxFileSize = 32.0,
 ) -> None:

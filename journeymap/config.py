@@ -82,21 +82,21 @@ COMMON_ACRONYMS = (
 class Settings(BaseModel):
     """Every audit setting, with its default."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
     select: list[str] = Field(default_factory=list, description="only these rules (ids/names)")
     ignore: Ignore = Field(default_factory=dict, description="rules switched off (ids/names)")
     fail_on: Literal["critical", "high", "medium", "low", "info"] = Field(
         "high", description="exit 1 when a finding at or above this severity exists"
     )
-    max_hurdles: float = Field(6.0, ge=0)
+    max_hurdles: float = Field(6.0, ge=0, le=1_000_000)
     max_menu_depth: int = Field(3, ge=0)
     max_menu_options: int = Field(5, ge=1)
     max_retries: int = Field(3, ge=0)
     max_handoffs: int = Field(2, ge=0)
-    max_prompt_seconds: float = Field(20.0, gt=0)
-    max_greeting_seconds: float = Field(8.0, gt=0)
-    words_per_minute: float = Field(150.0, gt=0)
+    max_prompt_seconds: float = Field(20.0, gt=0, le=1_000_000)
+    max_greeting_seconds: float = Field(8.0, gt=0, le=1_000_000)
+    words_per_minute: float = Field(150.0, gt=0, le=100_000)
     jargon: list[str] = Field(default_factory=list, description="more jargon to flag")
     known_terms: list[str] = Field(
         default_factory=list, description="acronyms and names never flagged as jargon"

@@ -123,6 +123,8 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"`{str(value).lower()}` (true/false)"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, int | float):
         return f"the number `{value}`"
     if isinstance(value, str):
@@ -307,6 +309,13 @@ class _FileChecker:
             "model_type": "a mapping (`key: value` lines)",
             "model_attributes_type": "a mapping (`key: value` lines)",
         }.get(kind)
+        if kind == "finite_number":
+            self.add(
+                pos,
+                f"{where}{name} must be a finite number, not {_describe(error.get('input'))}",
+                "bad-value",
+            )
+            return
         if expected_kind is None:
             self.add(pos, f"{where}{name}: {error['msg']}", "bad-value")
             return
@@ -317,8 +326,10 @@ class _FileChecker:
         elif last in _EXPECTED and kind in ("list_type", "dict_type"):
             expected_kind = _EXPECTED[last]
         raw = self.source.raw.get(loc)
+        if raw is not None and len(raw) > 60:  # never echo a huge value back in full
+            raw = f"{raw[:40]}… ({len(raw):,} characters)"
         hint = ""
-        if expected_kind == "text" and raw is not None:
+        if expected_kind == "text" and raw is not None and "…" not in raw:
             hint = f' (write "{raw}" in quotes to mean the text)'
         shown = f"`{raw}`" if raw is not None else _describe(value)
         self.add(pos, f"{where}{name} must be {expected_kind}, not {shown}{hint}", "wrong-type")

@@ -91,7 +91,7 @@ def route_meaning(kind: str, key: str | None = None, label: str | None = None) -
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def _route_from_text(value: Any) -> Any:
@@ -179,30 +179,36 @@ class Team(_Strict):
 class Weights(_Strict):
     """How many hurdles each thing a customer must do or endure counts for."""
 
-    menu: float = Field(1.0, ge=0, description="choosing from a menu")
-    info: float = Field(1.0, ge=0, description="each item of information asked for")
-    queue: float = Field(1.0, ge=0, description="waiting in a queue")
-    queue_no_wait_estimate: float = Field(0.5, ge=0, description="... without being told how long")
-    queue_no_callback: float = Field(0.5, ge=0, description="... without a call-back offer")
-    transfer: float = Field(1.0, ge=0, description="being transferred by a person")
-    cold_transfer: float = Field(1.0, ge=0, description="... when the context is lost (cold)")
-    channel_switch: float = Field(1.0, ge=0, description="being moved to another channel")
-    promo: float = Field(1.0, ge=0, description="sitting through a sales message")
-    retry: float = Field(1.0, ge=0, description="a retry after silence or a wrong key")
+    menu: float = Field(1.0, ge=0, le=1000, description="choosing from a menu")
+    info: float = Field(1.0, ge=0, le=1000, description="each item of information asked for")
+    queue: float = Field(1.0, ge=0, le=1000, description="waiting in a queue")
+    queue_no_wait_estimate: float = Field(
+        0.5, ge=0, le=1000, description="... without being told how long"
+    )
+    queue_no_callback: float = Field(
+        0.5, ge=0, le=1000, description="... without a call-back offer"
+    )
+    transfer: float = Field(1.0, ge=0, le=1000, description="being transferred by a person")
+    cold_transfer: float = Field(
+        1.0, ge=0, le=1000, description="... when the context is lost (cold)"
+    )
+    channel_switch: float = Field(1.0, ge=0, le=1000, description="being moved to another channel")
+    promo: float = Field(1.0, ge=0, le=1000, description="sitting through a sales message")
+    retry: float = Field(1.0, ge=0, le=1000, description="a retry after silence or a wrong key")
 
 
 class AuditBlock(_Strict):
     """Per-journey audit settings: threshold overrides and rules switched off."""
 
     ignore: Ignore = Field(default_factory=dict)
-    max_hurdles: float | None = Field(None, ge=0)
+    max_hurdles: float | None = Field(None, ge=0, le=1_000_000)
     max_menu_depth: int | None = Field(None, ge=0)
     max_menu_options: int | None = Field(None, ge=1)
     max_retries: int | None = Field(None, ge=0)
     max_handoffs: int | None = Field(None, ge=0)
-    max_prompt_seconds: float | None = Field(None, gt=0)
-    max_greeting_seconds: float | None = Field(None, gt=0)
-    words_per_minute: float | None = Field(None, gt=0)
+    max_prompt_seconds: float | None = Field(None, gt=0, le=1_000_000)
+    max_greeting_seconds: float | None = Field(None, gt=0, le=1_000_000)
+    words_per_minute: float | None = Field(None, gt=0, le=100_000)
     jargon: list[str] | None = None
     known_terms: list[str] | None = None
     weights: Weights | None = None
@@ -229,7 +235,9 @@ class _Step(_Strict):
     tags: list[str] = Field(
         default_factory=list, description="free labels; `promo` = sales message, `auth` = ID check"
     )
-    seconds: float | None = Field(None, ge=0, description="typical duration of the step")
+    seconds: float | None = Field(
+        None, ge=0, le=10_000_000, description="typical duration of the step"
+    )
     ignore: Ignore = Field(default_factory=dict)
     source: str | None = Field(
         None, description="the vendor block this step was imported from (journeymap import)"

@@ -270,7 +270,8 @@ class _Reader:
             if tag == f"{_TAG}float":
                 return self.constructor.construct_yaml_float(node)
         except (ValueError, KeyError, TypeError):
-            self.fail(pos, f"`{value}` cannot be read as {tag[len(_TAG) :]}", "tag")
+            shown = value if len(value) <= 60 else f"{value[:40]}… ({len(value):,} characters)"
+            self.fail(pos, f"`{shown}` cannot be read as {tag[len(_TAG) :]}", "tag")
             return value
         return value  # a merge key or other resolver-only tag: keep the text
 

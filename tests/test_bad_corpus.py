@@ -149,3 +149,112 @@ def test_oversized_file_and_too_many_steps(tmp_path: Path) -> None:
         f"{big}:3:1: the journey has 2,001 steps, over the limit of 1,000 "
         "(raise it with --max-steps) [too-many-steps]"
     ]
+
+
+# -- attack regressions (issue: hostile input, faults and scale) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "journey: x\nentry: a\naudit: {weights: {menu: .inf}}\nnodes: {a: {type: end}}\n",
+            "3:25: audit settings: `menu` must be a finite number, not the number `inf` [bad-value]",
+        ),
+        (
+            "journey: x\nentry: a\nnodes: {a: {type: end, seconds: .nan}}\n",
+            "3:33: step `a`: `seconds` must be a finite number, not the number `nan` [bad-value]",
+        ),
+        (
+            "journey: x\nentry: a\naudit: {max_hurdles: 1.0e+308}\nnodes: {a: {type: end}}\n",
+            "3:22: audit settings: `max_hurdles` is 1e+308; it must be at most 1e+06 [bad-value]",
+        ),
+    ],
+)
+def test_numbers_must_be_finite_and_bounded(text: str, expected: str) -> None:
+    loaded, problems = load_text(text, "j.yaml")
+    assert loaded is None and [str(p) for p in problems] == [f"j.yaml:{expected}"]
+
+
+def test_settings_with_infinite_weights_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "settings.yaml"
+    config.write_text("weights: {menu: .inf}\n")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "journeymap",
+            "audit",
+            str(ROOT / "journeys"),
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "finite number" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["audit", "--max-file-size", "inf"], "--max-file-size"),
+        (["audit", "--jobs", "99999999999999999999"], "--jobs"),
+        (["render", "--timeout", "inf", "-f", "dot"], "--timeout"),
+    ],
+)
+def test_huge_options_are_usage_errors(args: list[str], option: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "journeymap", *args, str(ROOT / "journeys")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr and option in run.stderr
+
+
+def test_connect_content_nested_deep_or_with_huge_numbers(tmp_path: Path) -> None:
+    import json
+
+    deep = tmp_path / "deep.json"
+    deep.write_text(json.dumps({"ContactFlow": {"Name": "x", "Content": "[" * 100_000}}))
+    big = tmp_path / "big.json"
+    big.write_text(
+        json.dumps(
+            {"ContactFlow": {"Content": '{"Actions": [], "StartAction": ' + "9" * 5000 + "}"}}
+        )
+    )
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000)
+    for path, words in (
+        (deep, "nests deeper than 64 levels"),
+        (big, "cannot be read"),
+        (nested, "deeper than 64 levels"),
+    ):
+        for command in (["validate"], ["audit"], ["render", "-f", "dot", "-o", str(tmp_path)]):
+            run = subprocess.run(
+                [sys.executable, "-m", "journeymap", *command, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert run.returncode == 2 and "Traceback" not in run.stderr, (path, command)
+            assert words in run.stdout + run.stderr, (path, command, run.stdout, run.stderr)
+        run = subprocess.run(
+            [sys.executable, "-m", "journeymap", "import", str(path), "-o", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2 and "Traceback" not in run.stderr and words in run.stderr
+
+
+def test_a_huge_number_is_not_echoed_in_full() -> None:
+    loaded, problems = load_text(
+        "journey: x\nentry: a\nnodes:\n  a: {type: end, say: " + "9" * 100_000 + "}\n"
+    )
+    assert (
+        loaded is None and len(str(problems[0])) < 200 and "100,000 characters" in str(problems[0])
+    )

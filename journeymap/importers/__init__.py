@@ -55,8 +55,8 @@ def import_file(
     native = genesys_native.decode(text.strip()) if " " not in text.strip()[:200] else None
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
-        data = None
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        data = None  # read again below with the YAML reader's limits and positions
     if data is None and native is not None and genesys_native.looks_like(native):
         try:
             data = genesys_native.to_archy(native)

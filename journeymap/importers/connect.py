@@ -96,10 +96,20 @@ WAIT_WORDS = re.compile(r"\b(wait(ing)? time|minutes?|position in (the )?queue|e
 
 def looks_like(data: Any) -> bool:
     """Whether ``data`` is an Amazon Connect flow, bare, in an API wrapper, or legacy."""
+    if isinstance(data, dict):
+        wrapper = data.get("ContactFlow", data)
+        if isinstance(wrapper, dict) and isinstance(wrapper.get("Content"), str):
+            return True  # a wrapper: its content is read (and judged) by convert
     return _content(data) is not None
 
 
-def _content(data: Any) -> dict[str, Any] | None:
+MAX_CONTENT_DEPTH = 64
+"""Deepest nesting read in a wrapper's ``Content`` string (the YAML reader's limit)."""
+
+
+def _content(data: Any, strict: bool = False) -> dict[str, Any] | None:
+    """The flow inside ``data``; with ``strict``, a ``ValueError`` saying what is wrong
+    instead of None."""
     if not isinstance(data, dict):
         return None
     if isinstance(data.get("ContactFlow"), dict):
@@ -107,8 +117,10 @@ def _content(data: Any) -> dict[str, Any] | None:
     content = data.get("Content")
     if isinstance(content, str):
         try:
-            data = json.loads(content)
-        except (json.JSONDecodeError, RecursionError, ValueError):
+            data = _parse_content(content)
+        except ValueError:
+            if strict:
+                raise
             return None
     if isinstance(data, dict) and "Actions" in data and "StartAction" in data:
         return data
@@ -118,6 +130,38 @@ def _content(data: Any) -> dict[str, Any] | None:
 
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _parse_content(content: str) -> Any:
+    """A wrapper's ``Content`` string as JSON, under the same limits as every file read:
+    bounded nesting, bounded numbers, a clear message."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in content:  # nesting is checked before the parser can recurse
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_CONTENT_DEPTH:
+                raise ValueError(f"its `Content` nests deeper than {MAX_CONTENT_DEPTH} levels")
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"its `Content` is not valid JSON ({exc.msg} at character {exc.pos})"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise ValueError(f"its `Content` cannot be read ({str(exc)[:80]})") from None
 
 
 def _slug(text: str, limit: int = 32) -> str:
@@ -190,9 +234,9 @@ def convert(data: Any, file_name: str) -> dict[str, Any]:
     """Journey data (plain dicts, ready for YAML) for a Connect flow from a file named
     ``file_name``: the journey's id comes from the file name (unique in a folder), its
     title from the flow's own name."""
-    flow = _content(data)
+    flow = _content(data, strict=True)
     if flow is None:
-        raise ValueError("not an Amazon Connect flow")
+        raise ValueError("no `Actions` and `StartAction` in it")
     title = flow_name(data, file_name)
     raw_actions = flow.get("Actions")
     if not isinstance(raw_actions, list) or not all(
