@@ -339,6 +339,13 @@ def audit(
     """
     settings = _settings(config, _split(select), _split(ignore), fail_on)
     files, missing = find_journey_files(paths)
+    if not files and not missing:  # an empty or unreadable folder audits nothing: say so
+        typer.echo(
+            "error: no journey files or flow exports found (*.yaml, *.yml, flow exports in "
+            "*.json, native Genesys *.i3*Flow)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INPUT)
     limits = _limits(max_file_size, max_steps)
     workers = _workers(jobs)
     loaded: LoadResult | None = None

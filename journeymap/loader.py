@@ -26,6 +26,9 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import select
+import stat
+import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -627,26 +630,83 @@ def read_file(
     """Read a file's text, refusing missing, oversized, binary or badly encoded files."""
     limits = limits or Limits()
     name = str(path)
+    mib = 1024 * 1024
+    too_large = Problem(
+        name,
+        1,
+        1,
+        f"the file is over the limit of {limits.max_bytes / mib:.3g} MiB "
+        "(raise it with --max-file-size)",
+        "too-large",
+    )
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_bytes:
-            mib = 1024 * 1024
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            return None, [Problem(name, 1, 1, "this is a folder, not a file", "unreadable")]
+        if info.st_size > limits.max_bytes:
             return None, [
                 Problem(
                     name,
                     1,
                     1,
-                    f"the file is {size / mib:.1f} MiB, over the limit of "
+                    f"the file is {info.st_size / mib:.1f} MiB, over the limit of "
                     f"{limits.max_bytes / mib:.1f} MiB (raise it with --max-file-size)",
                     "too-large",
                 )
             ]
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
+        if stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                raw = handle.read(limits.max_bytes + 1)
+        else:  # a pipe, FIFO or device: read what comes, within the limits, never block
+            raw = _read_stream(path, limits.max_bytes + 1, PIPE_SECONDS)
+            if raw is None:
+                return None, [
+                    Problem(
+                        name,
+                        1,
+                        1,
+                        f"nothing could be read from this pipe or device within {PIPE_SECONDS} s",
+                        "unreadable",
+                    )
+                ]
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")]
+    if len(raw) > limits.max_bytes:
+        return None, [too_large]
     text, problems = decode(raw)
     return text, [Problem(name, p.line, p.column, p.message, p.kind) for p in problems]
+
+
+PIPE_SECONDS = 10
+"""How long a pipe or FIFO given as input may stay silent before it is given up."""
+
+
+def _read_stream(path: str | os.PathLike[str], limit: int, seconds: float) -> bytes | None:
+    """Up to ``limit`` bytes from a pipe, FIFO or device, opened without blocking, so a
+    FIFO nobody writes to is an empty read, not a hang; None when it stays silent."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        deadline = time.monotonic() + seconds
+        while size < limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None if not chunks else b"".join(chunks)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, min(1 << 20, limit - size))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def load_file(

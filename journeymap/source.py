@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,6 +172,15 @@ def decode(raw: bytes) -> tuple[str | None, list[SyntaxProblem]]:
         ]
 
 
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _control_character(text: str) -> tuple[int, str] | None:
+    """The first character YAML does not allow in a stream, with its index."""
+    found = _NOT_YAML.search(text)
+    return (found.start(), found.group(0)) if found else None
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> SyntaxProblem:
     """Say what a YAML parser error means, in plain words."""
     mark = getattr(exc, "problem_mark", None)
@@ -178,6 +188,18 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> SyntaxProblem:
     problem = str(getattr(exc, "problem", None) or exc)
     line, column = _pos(mark) if mark is not None else (1, 1)
     char = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: say where
+        at = _control_character(text)
+        if at is not None:
+            index, bad = at
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            return SyntaxProblem(
+                line,
+                column,
+                f"the file holds a control character (U+{ord(bad):04X}) that YAML does not allow",
+                "binary",
+            )
     if char == "\t" or ("\t" in problem):
         return SyntaxProblem(
             line,

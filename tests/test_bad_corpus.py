@@ -7,6 +7,7 @@ the tests. Nothing may raise, hang or run anything.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -258,3 +259,74 @@ def test_a_huge_number_is_not_echoed_in_full() -> None:
     assert (
         loaded is None and len(str(problems[0])) < 200 and "100,000 characters" in str(problems[0])
     )
+
+
+def test_control_characters_and_nul_far_into_the_file_are_placed_exactly() -> None:
+    steps = "".join(f"  s{i}: {{type: message, say: hello there, next: e}}\n" for i in range(300))
+    for bad in ("\x01", "\x00", "\x1b"):
+        text = f"journey: x\nentry: s0\nnodes:\n{steps}  e: {{type: end, say: 'x{bad}y'}}\n"
+        _, problems = load_text(text, "j.yaml")
+        assert [str(p) for p in problems] == [
+            f"j.yaml:304:25: the file holds a control character (U+{ord(bad):04X}) that YAML "
+            "does not allow [binary]"
+        ]
+
+
+def test_a_fifo_nobody_writes_to_does_not_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from journeymap import loader
+
+    monkeypatch.setattr(loader, "PIPE_SECONDS", 0.5)
+    fifo = tmp_path / "journey.yaml"
+    os.mkfifo(fifo)
+    loaded, problems = load_file(fifo)
+    assert loaded is None and problems[0].kind == "unreadable"
+
+
+def test_a_pipe_cannot_bypass_the_size_limit(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "piped.yaml"
+    os.mkfifo(fifo)
+    text = (ROOT / "journeys" / "order-support-line.yaml").read_bytes()
+
+    def write() -> None:
+        with open(fifo, "wb") as handle, contextlib.suppress(BrokenPipeError):
+            handle.write(text * 20)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    loaded, problems = load_file(fifo, Limits(max_bytes=len(text)))
+    writer.join(timeout=10)
+    assert loaded is None and [p.kind for p in problems] == ["too-large"]
+
+
+def test_audit_of_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "journeymap", "audit", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "no journey files" in run.stderr
+
+
+def test_sarif_uris_are_escaped(tmp_path: Path) -> None:
+    import json
+
+    from journeymap.engine import audit
+    from journeymap.reporters import Format, render
+
+    odd = tmp_path / "my line #2 %20?.yaml"
+    odd.write_text((ROOT / "journeys" / "harbor-bank-phone-banking.yaml").read_text())
+    sarif = json.loads(render(audit([odd]), Format.SARIF))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris and all(" " not in u and "#" not in u and "?" not in u for u in uris)
+    assert any(u.endswith("my%20line%20%232%20%2520%3F.yaml") for u in uris)

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..findings import AuditResult, Finding, Severity
 from ..rules import RULES
+
+
+def _uri(path: str) -> str:
+    """A file path as a relative URI reference: separators as ``/``, every character
+    that is not allowed in a URI (spaces, ``#``, ``?``, ``%``, controls) percent-encoded."""
+    return quote(path.replace("\\", "/"), safe="/-._~!$&'()*+,;=:@")
+
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/journeymap/journeymap"
@@ -59,7 +67,7 @@ def _rule(rule: Any) -> dict[str, Any]:
 def _location(f: Finding, step: str, message: str | None = None) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": f.file.replace("\\", "/")},
+            "artifactLocation": {"uri": _uri(f.file)},
             "region": {"startLine": f.line, "startColumn": f.column},
         },
         "logicalLocations": [
@@ -120,7 +128,7 @@ def document(result: AuditResult) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": p.file},
+                        "artifactLocation": {"uri": _uri(p.file)},
                         "region": {"startLine": p.line, "startColumn": p.column},
                     }
                 }
