@@ -658,8 +658,8 @@ def read_file(
             with open(path, "rb") as handle:
                 raw = handle.read(limits.max_bytes + 1)
         else:  # a pipe, FIFO or device: read what comes, within the limits, never block
-            raw = _read_stream(path, limits.max_bytes + 1, PIPE_SECONDS)
-            if raw is None:
+            streamed = _read_stream(path, limits.max_bytes + 1, PIPE_SECONDS)
+            if streamed is None:
                 return None, [
                     Problem(
                         name,
@@ -669,6 +669,7 @@ def read_file(
                         "unreadable",
                     )
                 ]
+            raw = streamed
     except OSError as exc:
         return None, [Problem(name, 1, 1, f"cannot read the file: {exc.strerror}", "unreadable")]
     if len(raw) > limits.max_bytes:
