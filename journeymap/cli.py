@@ -273,7 +273,11 @@ def audit(
     ] = Format.TEXT,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file (default: stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (default, or `-`: standard output).",
+        ),
     ] = None,
     fail_on: Annotated[
         Severity | None,
@@ -355,7 +359,7 @@ def audit(
     else:
         loaded = load_files(files, missing, limits, _progress())
         result = audit_loaded(loaded, settings)
-    inputs = list(files)
+    inputs = list(files) + [str(p) for p in (config, baseline) if p is not None]
     if write_baseline is not None:
         try:
             write_atomic(write_baseline, baseline_text(result), inputs)
@@ -375,7 +379,7 @@ def audit(
         diagrams = _svg_diagrams(loaded.journeys, result)
     options = Options(color=use_color, verbose=verbose, diagrams=diagrams)
     report = render_report(result, fmt, options)
-    if output is None:
+    if output is None or str(output) == "-":
         typer.echo(report, nl=False)
     else:
         try:

@@ -116,7 +116,7 @@ def test_audit_never_overwrites_an_input(tmp_path: Path) -> None:
     risky = tmp_path / "risky.yaml"
     risky.write_text(RISKY)
     code, _, err = run("audit", str(risky), "--output", str(risky))
-    assert code == 2 and "is one of the input journeys" in err
+    assert code == 2 and "is one of the inputs of this run" in err
     assert risky.read_text() == RISKY
 
 
@@ -185,3 +185,46 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "looks binary" in proc.stdout
+
+
+def test_output_into_special_files_and_links_in_place(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    journeys = str(JOURNEYS / "harbor-bank-phone-banking.yaml")
+    # a FIFO stays a FIFO: the report is written into it
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _, _ = run("audit", journeys, "-o", str(fifo), "--exit-zero")
+    reader.join(timeout=30)
+    assert code == 0 and stat.S_ISFIFO(os.stat(fifo).st_mode) and b"harbor" in received[0]
+    # a link keeps pointing at its file, which gets the report
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert run("audit", journeys, "-o", str(link), "--exit-zero")[0] == 0
+    assert link.is_symlink() and "harbor" in real.read_text()
+    # `-o -` is standard output
+    code, out, _ = run("audit", journeys, "-o", "-", "-f", "json", "--exit-zero")
+    assert code == 0 and out.startswith("{")
+    if os.access("/dev/null", os.W_OK):
+        assert run("audit", journeys, "-o", "/dev/null", "--exit-zero")[0] == 0
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_never_replaces_the_settings_or_baseline_of_the_run(tmp_path: Path) -> None:
+    journeys = str(JOURNEYS / "harbor-bank-phone-banking.yaml")
+    config = tmp_path / "settings.yaml"
+    config.write_text("fail_on: high\n")
+    code, _, _ = run("audit", journeys, "--config", str(config), "-o", str(config))
+    assert code == 2 and config.read_text() == "fail_on: high\n"
+    baseline = tmp_path / "baseline.json"
+    assert run("audit", journeys, "--write-baseline", str(baseline), "--exit-zero")[0] in (0, 1)
+    before = baseline.read_text()
+    code, _, _ = run("audit", journeys, "--baseline", str(baseline), "-o", str(baseline))
+    assert code == 2 and baseline.read_text() == before

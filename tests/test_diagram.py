@@ -163,7 +163,7 @@ def test_render_never_overwrites_an_input(tmp_path: Path) -> None:
     bad.unlink()
     os.symlink(journey, bad)
     result = runner.invoke(app, ["render", str(journey), "-f", "dot", "-o", str(tmp_path)])
-    assert result.exit_code == 2 and "is one of the input journeys" in result.stderr
+    assert result.exit_code == 2 and "is one of the inputs of this run" in result.stderr
     assert journey.read_text() == before
 
 
