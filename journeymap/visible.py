@@ -18,7 +18,7 @@ import re
 
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
-    "\ufff9-\ufffb\ufffe\uffff]"
+    "\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -31,7 +31,10 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def visible(text: str) -> str:
+def visible(text: str, keep_lines: bool = False) -> str:
     """``text`` with every control, bidirectional-override and invisible formatting
-    character written as an escape (``\\x1b``, ``\\u202e``, ``\\n``)."""
+    character written as an escape (``\\x1b``, ``\\u202e``, ``\\n``); with
+    ``keep_lines``, line breaks stay (for multi-line tooltips)."""
+    if keep_lines:
+        return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
     return _UNSAFE.sub(_escape, text)

@@ -14,6 +14,8 @@ import html
 import graphviz
 
 from ..findings import Severity
+from ..visible import visible
+from .build import element_id
 from .description import Diagram, Edge, Node
 
 FONT = "Helvetica"
@@ -72,8 +74,16 @@ SEVERITY_WIDTH = {
 
 
 def _h(text: str) -> str:
-    """Text escaped for an HTML-like label."""
-    return html.escape(text, quote=True)
+    """Text escaped for an HTML-like label (control characters shown as escapes: they
+    are not allowed in the SVG that Graphviz writes)."""
+    return html.escape(visible(text), quote=True)
+
+
+def _esc(text: str) -> str:
+    """Text for a plain attribute (tooltip, edge label): escaped for DOT, control
+    characters shown as escapes, line breaks kept."""
+    escaped: str = graphviz.escape(visible(text, keep_lines=True))  # keeps its "escaped" mark
+    return escaped
 
 
 def _node_label(node: Node) -> str:
@@ -109,7 +119,7 @@ def _node_attrs(node: Node) -> dict[str, str]:
         "fillcolor": fill,
         "color": "#5f6368",
         "penwidth": "1",
-        "tooltip": graphviz.escape(node.tooltip),
+        "tooltip": _esc(node.tooltip),
     }
     if node.kind == "other-journey":
         attrs["style"] = "filled,dashed"
@@ -130,7 +140,7 @@ def _node_attrs(node: Node) -> dict[str, str]:
 def _edge_attrs(edge: Edge, to_connector: bool) -> dict[str, str]:
     attrs = {"id": edge.element_id, "color": "#5f6368", "fontcolor": "#3c4043"}
     if edge.label:
-        attrs["label"] = graphviz.escape(edge.label)
+        attrs["label"] = _esc(edge.label)
     if edge.secondary:
         attrs.update(style="dashed", color="#9aa0a6", fontcolor="#80868b")
         if not to_connector:
@@ -144,7 +154,7 @@ def _edge_attrs(edge: Edge, to_connector: bool) -> dict[str, str]:
     if edge.severity is not None:
         attrs["color"] = SEVERITY_COLORS[edge.severity]
         attrs["penwidth"] = SEVERITY_WIDTH[edge.severity]
-    attrs["tooltip"] = graphviz.escape(edge.tooltip or edge.label or edge.kind)
+    attrs["tooltip"] = _esc(edge.tooltip or edge.label or edge.kind)
     return attrs
 
 
@@ -192,7 +202,7 @@ def to_dot(diagram: Diagram, engine: str = "dot", large: bool = False) -> str:
             "nodesep": "0.35",
             "ranksep": "0.5",
             "newrank": "true",
-            "tooltip": graphviz.escape(diagram.title),
+            "tooltip": _esc(diagram.title),
             **(
                 {"splines": "line", "nslimit": "2", "nslimit1": "2", "mclimit": "0.3"}
                 if large
@@ -205,14 +215,15 @@ def to_dot(diagram: Diagram, engine: str = "dot", large: bool = False) -> str:
     by_key = {n.key: n for n in diagram.nodes}
     clustered: set[str] = set()
     for cluster in () if large else diagram.clusters:
-        with graph.subgraph(name=f"cluster_{cluster.key}") as lane:
+        lane_id = element_id("team", diagram.name, cluster.key)
+        with graph.subgraph(name=f"cluster_{lane_id}") as lane:
             lane.attr(
-                label=graphviz.escape(cluster.label),
+                label=_esc(cluster.label),
                 style="rounded,dashed" if cluster.kind == "automated" else "rounded",
                 color="#bdc1c6",
                 fontcolor="#5f6368",
                 fontname=FONT,
-                id=f"team-{diagram.name}-{cluster.key}",
+                id=lane_id,
             )
             for key in cluster.members:
                 node = by_key[key]
