@@ -189,7 +189,7 @@ def test_large_journeys_are_drawn_in_their_large_form() -> None:
     source, _ = diagram_source(loaded, audit)
     assert "splines=line" in source and "cluster_" not in source
     small, _ = diagram_source(*_sample("claims-handoff-chain"))
-    assert "splines=line" not in small and "subgraph \"cluster_" in small
+    assert "splines=line" not in small and 'subgraph "cluster_' in small
 
 
 def test_graphviz_is_stopped_after_the_timeout() -> None:
