@@ -92,6 +92,17 @@ Jobs = Annotated[
 ]
 
 
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        help="Seconds Graphviz may take per diagram (render, and the HTML report).",
+        min=1,
+        max=86_400,
+    ),
+]
+
+
 def _workers(jobs: int) -> int:
     return jobs or (os.cpu_count() or 1)
 
@@ -249,19 +260,23 @@ def _progress() -> Callable[[int, int], None] | None:
     return show
 
 
-def _svg_diagrams(journeys: Sequence[LoadedJourney], result: AuditResult) -> dict[str, str]:
-    """Each journey's full-view diagram as SVG, for the HTML report (none without dot)."""
-    from .diagram import RenderError, diagram_source
+def _svg_diagrams(
+    journeys: Sequence[LoadedJourney], result: AuditResult, timeout: float
+) -> dict[str, str]:
+    """Each journey's full-view diagram as SVG, for the HTML report. Each diagram fails
+    alone, with its reason; without Graphviz there are none."""
+    from .diagram import INSTALL_HINT, RenderError, diagram_source
     from .diagram import render as run_graphviz
 
     found: dict[str, str] = {}
     for journey, journey_audit in zip(journeys, result.journeys, strict=True):
         source, engine = diagram_source(journey, journey_audit)
         try:
-            found[journey.id] = run_graphviz(source, "svg", engine).decode("utf-8")
+            found[journey.id] = run_graphviz(source, "svg", engine, timeout).decode("utf-8")
         except RenderError as exc:
-            typer.echo(visible(f"note: no diagram in the report: {exc}"), err=True)
-            break
+            typer.echo(visible(f"note: no diagram of {journey.id} in the report: {exc}"), err=True)
+            if str(exc) == INSTALL_HINT:
+                break
     return found
 
 
@@ -335,6 +350,7 @@ def audit(
     max_file_size: MaxFileSize = 32.0,
     max_steps: MaxSteps = 250_000,
     jobs: Jobs = 0,
+    timeout: Timeout = 600.0,
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
 
@@ -376,7 +392,7 @@ def audit(
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     diagrams = None
     if fmt is Format.HTML and loaded is not None:
-        diagrams = _svg_diagrams(loaded.journeys, result)
+        diagrams = _svg_diagrams(loaded.journeys, result, timeout)
     options = Options(color=use_color, verbose=verbose, diagrams=diagrams)
     report = render_report(result, fmt, options)
     if output is None or str(output) == "-":
@@ -430,10 +446,7 @@ def render(
     config: Annotated[
         Path | None, typer.Option("--config", help="Settings file (see `audit`).")
     ] = None,
-    timeout: Annotated[
-        float,
-        typer.Option("--timeout", help="Seconds Graphviz may take per diagram.", min=1, max=86_400),
-    ] = 600.0,
+    timeout: Timeout = 600.0,
     max_file_size: MaxFileSize = 32.0,
 ) -> None:
     """Draw annotated diagrams: each finding marked where it sits, hurdles on every step.
@@ -462,6 +475,7 @@ def render(
     output = output or Path(".")
     single = len(loaded.journeys) == 1 and output.suffix == f".{fmt}" and not output.is_dir()
     suffix = "" if view == "full" else f".{view}"
+    failed = 0
     for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
         source, engine = diagram_source(journey, journey_audit, view, rules)
         target = output if single else output / f"{journey.id}{suffix}.{fmt}"
@@ -469,8 +483,13 @@ def render(
             raise _fail(f"{target} exists already; give --output to choose where to write")
         try:
             data = run_graphviz(source, fmt, engine, timeout)
+        except RenderError as exc:  # each diagram fails alone: the others go on
+            typer.echo(visible(f"error: {journey.file}: {exc}"), err=True)
+            failed += 1
+            continue
+        try:
             write_atomic(target, data, inputs)
-        except (RenderError, OutputError) as exc:
+        except OutputError as exc:
             raise _fail(str(exc)) from None
         note = (
             f" (laid out with {engine}: {len(journey.journey.nodes)} steps)"
@@ -478,7 +497,7 @@ def render(
             else ""
         )
         typer.echo(visible(f"wrote {target}{note}"))
-    if loaded.problems or result.problems:
+    if loaded.problems or result.problems or failed:
         raise typer.Exit(EXIT_INPUT)
 
 

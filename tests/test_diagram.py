@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import JOURNEYS, journey_of
@@ -244,3 +245,100 @@ def test_any_valid_journey_renders_whatever_its_text(tmp_path: Path) -> None:
         svg = render(source, "svg", engine)
         root = ElementTree.fromstring(svg)  # well-formed XML
         assert root.tag.endswith("svg") and b"\x1b" not in svg
+
+
+def _fake_dot(tmp_path: Path, script: str) -> dict[str, str]:
+    """An environment whose `dot` is ``script`` (a shell script), for fault tests."""
+    import os
+
+    folder = tmp_path / "fakebin"
+    folder.mkdir(exist_ok=True)
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script)
+    dot.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def _render(tmp_path: Path, env: dict[str, str], *args: str) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "journeymap", "render", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_graphviz_output_is_checked(tmp_path: Path) -> None:
+    journey = str(JOURNEYS / "order-support-line.yaml")
+    for script, words in (
+        ("cat > /dev/null; printf '<svg \\377\\376 junk'\n", "not UTF-8"),
+        ("cat > /dev/null\n", "wrote nothing"),
+        ("cat > /dev/null; echo 'hello'\n", "did not write SVG"),
+    ):
+        out = tmp_path / "x.svg"
+        run = _render(tmp_path, _fake_dot(tmp_path, script), journey, "-o", str(out))
+        assert run.returncode == 2 and words in run.stderr and not out.exists(), run.stderr
+
+
+def test_a_hanging_graphviz_is_killed_with_its_children(tmp_path: Path) -> None:
+    import os
+    import time
+
+    marker = tmp_path / "child.pid"
+    script = f"sleep 300 & echo $! > {marker}; wait\n"
+    run = _render(
+        tmp_path,
+        _fake_dot(tmp_path, script),
+        str(JOURNEYS / "order-support-line.yaml"),
+        "-o",
+        str(tmp_path / "x.svg"),
+        "--timeout",
+        "1",
+    )
+    assert run.returncode == 2 and "longer than 1 s" in run.stderr
+    child = int(marker.read_text())
+    time.sleep(0.2)
+    try:
+        os.kill(child, 0)
+        alive = Path(f"/proc/{child}/stat").read_text().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        alive = False
+    assert not alive, "the sleep child of the hanging dot survived"
+
+
+def test_one_failing_diagram_does_not_stop_the_others(tmp_path: Path) -> None:
+    real = __import__("shutil").which("dot")
+    # fails on the order line's diagram (whatever the layout), draws the others
+    script = (
+        'input=$(cat); case "$input" in *order-support-line*) echo "trouble in init_rank" >&2;'
+        f' exit 1;; esac; printf "%s" "$input" | {real} "$@"\n'
+    )
+    out = tmp_path / "out"
+    run = _render(tmp_path, _fake_dot(tmp_path, script), str(JOURNEYS), "-o", str(out))
+    assert run.returncode == 2 and "trouble in init_rank" in run.stderr
+    drawn = sorted(p.name for p in out.iterdir())
+    assert "order-support-line.svg" not in drawn
+    assert {"broadband-tech-support.svg", "power-outage-line.svg"} <= set(drawn)
+
+
+def test_a_layout_dot_cannot_do_falls_back_to_a_simpler_one(tmp_path: Path) -> None:
+    real = __import__("shutil").which("dot")
+    # fails unless asked for the simpler layout (no clusters)
+    script = (
+        'case "$*" in *clusterrank=none*) exec ' + f"{real}" + ' "$@";; esac;'
+        ' cat > /dev/null; echo "trouble in init_rank" >&2; exit 1\n'
+    )
+    out = tmp_path / "x.svg"
+    run = _render(
+        tmp_path,
+        _fake_dot(tmp_path, script),
+        str(JOURNEYS / "order-support-line.yaml"),
+        "-o",
+        str(out),
+    )
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes().lstrip().startswith(b"<?xml")

@@ -16,7 +16,7 @@ from ..loader import LoadedJourney
 from .build import VIEWS, describe, element_id
 from .description import Diagram
 from .dot import to_dot
-from .render import FORMATS, LARGE, RenderError, is_large, render
+from .render import DEFAULT_TIMEOUT, FORMATS, INSTALL_HINT, LARGE, RenderError, is_large, render
 
 
 def diagram_source(
@@ -31,7 +31,9 @@ def diagram_source(
 
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "FORMATS",
+    "INSTALL_HINT",
     "LARGE",
     "VIEWS",
     "Diagram",

@@ -132,8 +132,8 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
         )
     else:
         out.append(
-            '<p class="muted">(No diagram: Graphviz was not available when this report '
-            "was written.)</p>"
+            '<p class="muted">(No diagram: Graphviz could not draw this journey when the '
+            "report was written; `journeymap render` says why.)</p>"
         )
     out.append("<h3>Findings</h3>")
     if not audit.findings:
