@@ -591,8 +591,17 @@ def explain(
             typer.echo(textwrap.fill(body, 88, initial_indent="    ", subsequent_indent="    "))
 
 
+def _stop_on_term(signum: int, frame: object) -> None:
+    """SIGTERM ends the run like an exception, so clean-up runs: temporary files are
+    removed and worker processes stopped."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive only

@@ -14,6 +14,7 @@ step it is about.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -227,6 +228,20 @@ def _audit_one(job: tuple[str, Settings, Limits | None]) -> _FileOutcome:
     return _FileOutcome(name, loaded.id, links, result.problems, result.journeys[0])
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the worker processes
+    """Ask Linux to stop this worker when the process that started it dies, even by
+    SIGKILL (elsewhere the parent's own clean-up stops the workers)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def audit_files_parallel(
     files: Sequence[str],
     settings: Settings | None = None,
@@ -245,12 +260,19 @@ def audit_files_parallel(
     settings = settings or Settings()
     jobs = [(name, settings, limits) for name in files]
     outcomes: list[_FileOutcome] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    try:
         chunk = max(1, len(jobs) // (workers * 8))
         for done, outcome in enumerate(pool.map(_audit_one, jobs, chunksize=chunk), 1):
             outcomes.append(outcome)
             if progress is not None:
                 progress(done, len(files))
+    except BaseException:  # stopped (a signal, Ctrl-C): the workers stop too, now
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     counts: dict[str, int] = {}
     for outcome in outcomes:
         if outcome.journey is not None:
