@@ -146,6 +146,24 @@ _GARBLED = frozenset({"syntax", "indentation", "tab", "unclosed-quote"})
 _JOURNEY_LINE = re.compile(r"^\s*['\"]?journey['\"]?\s*:", re.M)
 
 
+READ_TOP_KEYS = frozenset(
+    {
+        # the journey format
+        *Journey.model_fields,
+        # vendor exports (what the importers read at the top level)
+        "ContactFlow", "Content", "Name", "Type", "Version", "StartAction", "Metadata",
+        "Actions", "Arn", "Id", "Description", "State", "Status", "Tags",
+        "definition", "states", "initial_state", "flags", "friendly_name", "friendlyName",
+        "sid", "revision", "status", "commit_message", "valid", "errors", "warnings",
+        "modules", "version", "start", "metadata", "type",
+        "inboundCall", "inqueueCall", "outboundCall", "inboundChat", "inboundShortMessage",
+        "inboundEmail", "workflow", "botFlow", "digitalBotFlow", "commonModule",
+    }
+)  # fmt: skip
+"""Top-level keys whose values are read in full; any other key's value (say a huge
+list under a typo) is passed over before the model, and the key reported."""
+
+
 def _vendor_format(data: dict[str, Any]) -> str | None:
     """The contact-centre export ``data`` looks like, if any."""
     if "ContactFlow" in data or ("StartAction" in data and "Actions" in data):
@@ -460,7 +478,7 @@ def load_text(
     problems, sorted by position. ``JOURNEY:STEP`` targets are not checked
     here; see :func:`load_paths`.
     """
-    doc, syntax = parse_yaml(text, limits)
+    doc, syntax = parse_yaml(text, limits, READ_TOP_KEYS)
     problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
     placeholder = placeholder_problem(text, file)
     if placeholder and (  # Twilio's `{{widgets...}}` are expressions, not placeholders

@@ -248,8 +248,9 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> SyntaxProblem:
 class _Reader:
     """Assemble parser events into data; see :func:`parse_yaml`."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, top_keys: frozenset[str] | None = None) -> None:
         self.limits = limits
+        self.top_keys = top_keys
         self.source = SourceMap()
         self.problems: list[SyntaxProblem] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -326,10 +327,43 @@ class _Reader:
             if raw is not None:
                 self.source.raw[path] = raw
 
+        skipping = 0  # nesting inside the value of an unknown top-level key, not kept
+        skip_pos = (1, 1)
         events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
         for event in events:
             kind = type(event)
+            if skipping:
+                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    skipping += 1
+                    if len(stack) + skipping > self.limits.max_depth:
+                        self.fail(
+                            _pos(event.start_mark),
+                            f"nesting is deeper than {self.limits.max_depth} levels; "
+                            "a journey file is never this deep",
+                            "too-deep",
+                        )
+                        raise _Abort
+                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    skipping -= 1
+                    if not skipping:
+                        attach(None, skip_pos, 1)
+                continue
             top = stack[-1] if stack else None
+            if (
+                self.top_keys is not None
+                and len(stack) == 1
+                and top is not None
+                and isinstance(top.container, dict)
+                and top.key is not None
+                and top.key not in self.top_keys
+                and (kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent)
+                and not event.anchor  # anchored values are read: aliases may use them
+            ):
+                # a structure check before the full model: the value of a top-level key
+                # nobody reads is passed over, not built (a 30 MB list under a typo)
+                skipping = 1
+                skip_pos = _pos(event.start_mark)
+                continue
             expecting_key = top is not None and isinstance(top.container, dict) and top.key is None
             if kind is yaml.ScalarEvent:
                 pos = _pos(event.start_mark)
@@ -471,15 +505,17 @@ def bulk() -> Iterator[None]:
 
 
 def parse_yaml(
-    text: str, limits: Limits | None = None
+    text: str, limits: Limits | None = None, top_keys: frozenset[str] | None = None
 ) -> tuple[YamlDocument | None, list[SyntaxProblem]]:
     """Read one YAML document into plain data and a :class:`SourceMap`.
 
     Returns the document (``None`` when the text could not be read at all) and
     every problem found. Keys are the text written; values are text, ``int``,
-    ``float``, ``bool`` or ``None`` as YAML resolves them.
+    ``float``, ``bool`` or ``None`` as YAML resolves them. With ``top_keys``, the
+    value (a mapping or a list) of any other top-level key is passed over and read
+    as ``None``: its key is still there, with its position, to be reported.
     """
-    reader = _Reader(limits or Limits())
+    reader = _Reader(limits or Limits(), top_keys)
     try:
         data = reader.read(text)
     except _Abort:

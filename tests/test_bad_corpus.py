@@ -330,3 +330,20 @@ def test_sarif_uris_are_escaped(tmp_path: Path) -> None:
     }
     assert uris and all(" " not in u and "#" not in u and "?" not in u for u in uris)
     assert any(u.endswith("my%20line%20%232%20%2520%3F.yaml") for u in uris)
+
+
+def test_a_huge_value_under_an_unknown_key_is_passed_over() -> None:
+    """A structure check before the full model: memory and time follow what is read,
+    not what the file holds under a typo."""
+    from journeymap.loader import READ_TOP_KEYS
+    from journeymap.source import parse_yaml
+
+    text = "journey: x\nentry: a\nnodes: {a: {type: end}}\nnodez:\n" + "- item\n" * 200_000
+    doc, problems = parse_yaml(text, Limits(), READ_TOP_KEYS)
+    assert doc is not None and problems == []
+    assert doc.data["nodez"] is None and doc.source.key(("nodez",)) == (4, 1)
+    assert len(doc.source.values) < 20  # the 200,000 items were never built
+    _, problems = load_text(text, "j.yaml")
+    assert [str(p) for p in problems] == [
+        "j.yaml:4:1: unknown key `nodez` (did you mean `nodes`?) [unknown-key]"
+    ]
