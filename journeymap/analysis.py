@@ -145,10 +145,17 @@ class Analysis:
             return False
         return bool(self.graph.out_degree(node) == 0)
 
-    def out_routes(self, node: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    def out_routes(self, node: str) -> list[tuple[str, dict[str, Any]]]:
         """``(target, edge data)`` for each way out of ``node``, in file order."""
-        for _, target, data in self.graph.out_edges(node, data=True):
-            yield target, data
+        return self._out[node]
+
+    @cached_property
+    def _out(self) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        """Every step's ways out as plain lists (networkx views are slow to walk)."""
+        found: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in self._data}
+        for source, target, data in self.graph.edges(data=True):
+            found[source].append((target, data))
+        return found
 
     # -- shared facts ---------------------------------------------------------------
 
@@ -174,8 +181,8 @@ class Analysis:
         return nx.subgraph_view(
             self.graph,
             filter_edge=lambda u, v, k: (
-                self.graph.edges[u, v, k]["kind"] in NORMAL_KINDS
-                and self.meaning(self.graph.edges[u, v, k]) != "error"
+                (edge := self.graph.edges[u, v, k])["kind"] in NORMAL_KINDS
+                and self.meaning(edge) != "error"
             ),
         )
 
@@ -183,7 +190,12 @@ class Analysis:
     def meaning(edge: dict[str, Any]) -> str:
         """``closed``, ``error`` or ``normal``: what taking a route means (see
         :func:`journeymap.model.route_meaning`)."""
-        return route_meaning(edge["kind"], edge.get("choice"), edge.get("label"))
+        found = edge.get("meaning")
+        if found is None:  # graphs built elsewhere: worked out (and kept) here
+            found = edge["meaning"] = route_meaning(
+                edge["kind"], edge.get("choice"), edge.get("label")
+            )
+        return found
 
     def handoff_successors(self, node: str) -> list[str]:
         """Where a customer can go next from ``node``, as the team rules follow them: a

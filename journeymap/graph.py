@@ -39,7 +39,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from .loader import LoadedJourney
-from .model import Transfer
+from .model import Transfer, route_meaning
 
 
 def node_id(journey: str, step: str) -> str:
@@ -164,6 +164,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                             "kind": way.kind,
                             "choice": way.key,
                             "label": route.label,
+                            "meaning": route_meaning(way.kind, way.key, route.label),
                             "share": route.share,
                             "context": route.context if isinstance(route, Transfer) else None,
                             "order": order,

@@ -58,12 +58,10 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     # steps reached before a person, and not only through a closure by design (after
     # "we are closed", that no person answers is closed-no-alternative's to judge)
     before = algorithms.bfs_tree(
-        nx.subgraph_view(
-            a.graph,
-            filter_edge=lambda u, v, k: a.meaning(a.graph.edges[u, v, k]) != "closed",
-        ),
+        a.graph,
         a.entries,
         expand=lambda n: not a.is_person(n),
+        follow=lambda u, v, d: a.meaning(d) != "closed",
     )
     person = a.reaches_person_or_outside
     failing = a.reaches_failure
