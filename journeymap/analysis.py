@@ -9,7 +9,7 @@ Rules read these facts and yield :class:`Hit` objects; they never change them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
