@@ -30,6 +30,46 @@ import networkx as nx
 N = TypeVar("N", bound=Hashable)
 
 
+class Adjacency:
+    """A graph's ways out and in as plain lists: the searches here only need
+    ``out_edges``, ``successors`` and ``predecessors``, and networkx's views cost more
+    than the searches themselves on large graphs.
+
+    >>> import networkx as nx
+    >>> adj = Adjacency(nx.MultiDiGraph([(1, 2), (1, 3)]))
+    >>> adj.successors(1), adj.predecessors(3)
+    ([2, 3], [1])
+    """
+
+    def __init__(
+        self,
+        graph: Any,
+        reverse: bool = False,
+        keep: Callable[[Any, Any, dict[str, Any]], bool] | None = None,
+    ) -> None:
+        self._out: dict[Any, list[tuple[Any, Any, dict[str, Any]]]] = {n: [] for n in graph}
+        self._succ: dict[Any, list[Any]] = {n: [] for n in graph}
+        self._pred: dict[Any, list[Any]] = {n: [] for n in graph}
+        for u, v, data in graph.edges(data=True):
+            if keep is not None and not keep(u, v, data):
+                continue
+            if reverse:
+                u, v = v, u
+            self._out[u].append((u, v, data))
+            if v not in self._succ[u]:  # neighbours once each, as networkx gives them
+                self._succ[u].append(v)
+                self._pred[v].append(u)
+
+    def out_edges(self, node: Any, data: bool = True) -> list[tuple[Any, Any, dict[str, Any]]]:
+        return self._out[node]
+
+    def successors(self, node: Any) -> list[Any]:
+        return self._succ[node]
+
+    def predecessors(self, node: Any) -> list[Any]:
+        return self._pred[node]
+
+
 def bfs_tree(
     graph: Any,
     sources: Iterable[N],

@@ -150,6 +150,24 @@ class Analysis:
         return self._out[node]
 
     @cached_property
+    def adjacency(self) -> algorithms.Adjacency:
+        """The graph's ways out and in as plain lists, for the searches."""
+        return algorithms.Adjacency(self.graph)
+
+    @cached_property
+    def normal_adjacency(self) -> algorithms.Adjacency:
+        """:attr:`normal_graph` as plain lists."""
+        return algorithms.Adjacency(
+            self.graph,
+            keep=lambda u, v, d: d["kind"] in NORMAL_KINDS and self.meaning(d) != "error",
+        )
+
+    @cached_property
+    def reverse_adjacency(self) -> algorithms.Adjacency:
+        """The same, every route turned round (searches back from a step)."""
+        return algorithms.Adjacency(self.graph, reverse=True)
+
+    @cached_property
     def _out(self) -> dict[str, list[tuple[str, dict[str, Any]]]]:
         """Every step's ways out as plain lists (networkx views are slow to walk)."""
         found: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in self._data}
@@ -202,7 +220,7 @@ class Analysis:
         queue or agent left by a failure route (the transfer failed) never handed the
         customer to anyone, so those routes are not followed."""
         if not self.is_person(node):
-            return list(self.graph.successors(node))
+            return self.adjacency.successors(node)
         return [t for t, d in self.out_routes(node) if self.meaning(d) != "error"]
 
     def offers_other_channel(self, node: str) -> bool:
@@ -221,22 +239,24 @@ class Analysis:
             for n in self.graph
             if self.is_person(n) or self.type(n) in ("self_service", "redirect", "external")
         ]
-        return algorithms.can_reach(self.graph, helped)
+        return algorithms.can_reach(self.adjacency, helped)
 
     @cached_property
     def reach(self) -> dict[str, str | None]:
         """Every step an entry reaches, with its parent on a shortest path."""
-        return algorithms.bfs_tree(self.graph, self.entries)
+        return algorithms.bfs_tree(self.adjacency, self.entries)
 
     @cached_property
     def reach_before_person(self) -> dict[str, str | None]:
         """Steps an entry reaches without passing a queue or an agent."""
-        return algorithms.bfs_tree(self.graph, self.entries, expand=lambda n: not self.is_person(n))
+        return algorithms.bfs_tree(
+            self.adjacency, self.entries, expand=lambda n: not self.is_person(n)
+        )
 
     @cached_property
     def reaches_person(self) -> set[str]:
         """Steps from which a queue or an agent can be reached (they included)."""
-        return algorithms.can_reach(self.graph, [n for n in self.graph if self.is_person(n)])
+        return algorithms.can_reach(self.adjacency, [n for n in self.graph if self.is_person(n)])
 
     @cached_property
     def reaches_person_or_outside(self) -> set[str]:
@@ -244,7 +264,8 @@ class Analysis:
         may well lead to one), can be reached. Rules that claim "no person" use this: a
         hand-over to an unknown flow is never proof that nobody can help."""
         return algorithms.can_reach(
-            self.graph, [n for n in self.graph if self.is_person(n) or self.type(n) == "external"]
+            self.adjacency,
+            [n for n in self.graph if self.is_person(n) or self.type(n) == "external"],
         )
 
     @cached_property
@@ -263,7 +284,7 @@ class Analysis:
 
     @cached_property
     def reaches_failure(self) -> set[str]:
-        return algorithms.can_reach(self.graph, self.failures)
+        return algorithms.can_reach(self.adjacency, self.failures)
 
     @cached_property
     def trap_loops(self) -> list[list[str]]:

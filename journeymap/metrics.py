@@ -99,7 +99,7 @@ def easiest_paths(
     key = ("easiest", tuple(entries))
     if key not in a.memo:
         a.memo[key] = algorithms.cheapest_paths(
-            a.graph,
+            a.adjacency,
             entries,
             lambda n: node_hurdles(a, n),
             lambda u, v, d: route_hurdles(a, u, v, d),
@@ -124,7 +124,7 @@ def menu_depths(a: Analysis, entries: list[str]) -> tuple[dict[str, int], dict[s
     key = ("menus", tuple(entries))
     if key not in a.memo:
         a.memo[key] = algorithms.fewest_marked(
-            a.normal_graph, entries, lambda n: a.type(n) == "menu"
+            a.normal_adjacency, entries, lambda n: a.type(n) == "menu"
         )
     return a.memo[key]  # type: ignore[no-any-return]
 
@@ -195,7 +195,7 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
     matrix: dict[str, dict[str, int]] = {}
     for node in nodes:
         source = a.team(node)
-        for target in a.graph.successors(node):
+        for target in a.adjacency.successors(node):
             other = a.team(target)
             if source is not None and other is not None and other != source:
                 row = matrix.setdefault(source, {})

@@ -58,7 +58,7 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     # steps reached before a person, and not only through a closure by design (after
     # "we are closed", that no person answers is closed-no-alternative's to judge)
     before = algorithms.bfs_tree(
-        a.graph,
+        a.adjacency,
         a.entries,
         expand=lambda n: not a.is_person(n),
         follow=lambda u, v, d: a.meaning(d) != "closed",
@@ -69,12 +69,12 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     failures = set(a.failures)
     covered = {n for *_, tail, _ in _cut_off_routes(a) for n in tail}
     # the next step towards the nearest failure, for every step that can fail
-    toward = algorithms.bfs_tree(a.graph.reverse(copy=False), a.failures)
+    toward = algorithms.bfs_tree(a.reverse_adjacency, a.failures)
     for node in a.sorted(stranded):
         if node in failures:
             continue  # the failure itself: dead-end, channel-push, endless-loop or
             # disconnect-on-error report the step or the route into it
-        preds = [p for p in a.graph.predecessors(node) if p in before]
+        preds = [p for p in a.adjacency.predecessors(node) if p in before]
         if not (a.data(node)["entry"] or any(p in person for p in preds)):
             continue  # not the first stranded step on its branch
         ways_in = [d for p, _, d in a.graph.in_edges(node, data=True) if p in person]
@@ -145,7 +145,7 @@ def _no_zero_out(a: Analysis) -> Iterator[Hit]:
     if not menus:
         return
     direct = algorithms.can_reach(
-        a.normal_graph,
+        a.normal_adjacency,
         [n for n in a.graph if a.is_person(n) or a.type(n) == "external"],
         through=lambda n: a.type(n) != "menu",
     )
@@ -340,7 +340,7 @@ def _unreachable(a: Analysis) -> Iterator[Hit]:
     groups.sort(key=lambda g: a.order[g[0]])
     for group in groups:
         members = set(group)
-        heads = [n for n in group if not any(p in members for p in a.graph.predecessors(n))]
+        heads = [n for n in group if not any(p in members for p in a.adjacency.predecessors(n))]
         node = heads[0] if heads else group[0]
         journey = a.journey_of(node)
         names = [a.name(n, journey) for n in group]
@@ -389,7 +389,7 @@ def _channel_push(a: Analysis) -> Iterator[Hit]:
     for node in a.graph:
         if not a.is_push(node) or node not in a.reach:
             continue
-        preds = [p for p in a.graph.predecessors(node) if p in a.reach]
+        preds = [p for p in a.adjacency.predecessors(node) if p in a.reach]
         if preds and all(offers_person(p, node) for p in preds):
             continue
         channel = a.step(node).channel or a.data(node)["channel"]

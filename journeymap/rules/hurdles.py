@@ -258,7 +258,7 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
         origins: dict[str, list[str]] = {}
         parents: dict[tuple[str, str], str] = {}
         queue: deque[tuple[str, str, str]] = deque(
-            (succ, s, s) for s in sources for succ in a.graph.successors(s)
+            (succ, s, s) for s in sources for succ in a.adjacency.successors(s)
         )
         while queue:
             node, origin, parent = queue.popleft()
@@ -267,8 +267,9 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
                 continue
             seen.append(origin)
             parents[(node, origin)] = parent
-            for succ in a.graph.successors(node):
-                queue.append((succ, origin, node))
+            for succ in a.adjacency.successors(node):
+                if len(origins.get(succ, ())) < 2:
+                    queue.append((succ, origin, node))
         for node in sources:
             before = next((o for o in origins.get(node, []) if o != node), None)
             if before is None or before not in a.reach:
@@ -385,7 +386,9 @@ QUEUE_NO_CALLBACK = Rule(
 def _promo_before_service(a: Analysis) -> Iterator[Hit]:
     key = "before-agent"
     if key not in a.memo:
-        a.memo[key] = algorithms.bfs_tree(a.graph, a.entries, expand=lambda n: a.type(n) != "agent")
+        a.memo[key] = algorithms.bfs_tree(
+            a.adjacency, a.entries, expand=lambda n: a.type(n) != "agent"
+        )
     before = a.memo[key]
     for node in a.graph:
         step = a.step(node)

@@ -86,7 +86,7 @@ def _returns_to(a: Analysis, start: str, node: str) -> bool:
         current = queue.popleft()
         if a.type(current) not in _NON_CHOOSING:
             continue
-        for succ in a.graph.successors(current):
+        for succ in a.adjacency.successors(current):
             if succ == node:
                 return True
             if succ not in seen:
