@@ -46,22 +46,32 @@ class Adjacency:
         graph: Any,
         reverse: bool = False,
         keep: Callable[[Any, Any, dict[str, Any]], bool] | None = None,
+        with_data: bool = True,
     ) -> None:
-        self._out: dict[Any, list[tuple[Any, Any, dict[str, Any]]]] = {n: [] for n in graph}
+        self._routes: dict[Any, list[tuple[Any, dict[str, Any]]]] = (
+            {n: [] for n in graph} if with_data else {}
+        )
         self._succ: dict[Any, list[Any]] = {n: [] for n in graph}
         self._pred: dict[Any, list[Any]] = {n: [] for n in graph}
+        pairs: set[tuple[Any, Any]] = set()
         for u, v, data in graph.edges(data=True):
             if keep is not None and not keep(u, v, data):
                 continue
             if reverse:
                 u, v = v, u
-            self._out[u].append((u, v, data))
-            if v not in self._succ[u]:  # neighbours once each, as networkx gives them
+            if with_data:
+                self._routes[u].append((v, data))
+            if (u, v) not in pairs:  # neighbours once each, as networkx gives them
+                pairs.add((u, v))
                 self._succ[u].append(v)
                 self._pred[v].append(u)
 
     def out_edges(self, node: Any, data: bool = True) -> list[tuple[Any, Any, dict[str, Any]]]:
-        return self._out[node]
+        return [(node, v, d) for v, d in self._routes[node]]
+
+    def routes(self, node: Any) -> list[tuple[Any, dict[str, Any]]]:
+        """``(target, edge data)`` for each way out of ``node``."""
+        return self._routes[node]
 
     def successors(self, node: Any) -> list[Any]:
         return self._succ[node]
@@ -98,10 +108,16 @@ def bfs_tree(
         node = queue.popleft()
         if expand is not None and not expand(node):
             continue
+        if follow is None:
+            for target in graph.successors(node):
+                if target not in parents:
+                    parents[target] = node
+                    queue.append(target)
+            continue
         for _, target, data in graph.out_edges(node, data=True):
             if target in parents:
                 continue
-            if follow is not None and not follow(node, target, data):
+            if not follow(node, target, data):
                 continue
             parents[target] = node
             queue.append(target)

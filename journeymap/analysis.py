@@ -147,7 +147,7 @@ class Analysis:
 
     def out_routes(self, node: str) -> list[tuple[str, dict[str, Any]]]:
         """``(target, edge data)`` for each way out of ``node``, in file order."""
-        return self._out[node]
+        return self.adjacency.routes(node)
 
     @cached_property
     def adjacency(self) -> algorithms.Adjacency:
@@ -160,20 +160,13 @@ class Analysis:
         return algorithms.Adjacency(
             self.graph,
             keep=lambda u, v, d: d["kind"] in NORMAL_KINDS and self.meaning(d) != "error",
+            with_data=False,
         )
 
     @cached_property
     def reverse_adjacency(self) -> algorithms.Adjacency:
         """The same, every route turned round (searches back from a step)."""
-        return algorithms.Adjacency(self.graph, reverse=True)
-
-    @cached_property
-    def _out(self) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-        """Every step's ways out as plain lists (networkx views are slow to walk)."""
-        found: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in self._data}
-        for source, target, data in self.graph.edges(data=True):
-            found[source].append((target, data))
-        return found
+        return algorithms.Adjacency(self.graph, reverse=True, with_data=False)
 
     # -- shared facts ---------------------------------------------------------------
 
