@@ -255,23 +255,31 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
             continue
         # one search from every step that asks, remembering up to two askers per
         # step and how each reached it: linear in the graph for each item
-        origins: dict[str, list[str]] = {}
+        first_origin: dict[str, str] = {}
+        second_origin: dict[str, str] = {}
         parents: dict[tuple[str, str], str] = {}
+        successors = a.adjacency.successors
         queue: deque[tuple[str, str, str]] = deque(
-            (succ, s, s) for s in sources for succ in a.adjacency.successors(s)
+            (succ, s, s) for s in sources for succ in successors(s)
         )
+        pop, push = queue.popleft, queue.append
         while queue:
-            node, origin, parent = queue.popleft()
-            seen = origins.setdefault(node, [])
-            if origin in seen or len(seen) >= 2:
+            node, origin, parent = pop()
+            seen = first_origin.get(node)
+            if seen is None:
+                first_origin[node] = origin
+            elif seen == origin or node in second_origin:
                 continue
-            seen.append(origin)
+            else:
+                second_origin[node] = origin
             parents[(node, origin)] = parent
-            for succ in a.adjacency.successors(node):
-                if len(origins.get(succ, ())) < 2:
-                    queue.append((succ, origin, node))
+            for succ in successors(node):
+                seen = first_origin.get(succ)
+                if seen is None or (seen != origin and succ not in second_origin):
+                    push((succ, origin, node))
         for node in sources:
-            before = next((o for o in origins.get(node, []) if o != node), None)
+            reached = [o for o in (first_origin.get(node), second_origin.get(node)) if o is not None]
+            before = next((o for o in reached if o != node), None)
             if before is None or before not in a.reach:
                 continue
             witness = [node]
