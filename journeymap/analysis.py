@@ -330,9 +330,15 @@ class Analysis:
 
     def path(self, node: str) -> tuple[str, ...]:
         """A shortest path from an entry to ``node`` (empty when none reaches it)."""
-        if node not in self.reach:
-            return ()
-        return tuple(algorithms.path_to(self.reach, node))
+        found = self._paths.get(node)
+        if found is None:
+            found = tuple(algorithms.path_to(self.reach, node)) if node in self.reach else ()
+            self._paths[node] = found
+        return found
+
+    @cached_property
+    def _paths(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def sorted(self, nodes: Any) -> list[str]:
         """``nodes`` in graph (file) order."""

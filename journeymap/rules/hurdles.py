@@ -544,6 +544,8 @@ def _jargon_patterns(settings: Settings) -> list[tuple[str, re.Pattern[str]]]:
 def _jargon(a: Analysis) -> Iterator[Hit]:
     journeys = a.graph.graph["journeys"]
     known_cache: dict[str, set[str]] = {}
+    said_cache: dict[tuple[str, str], list[str]] = {}
+    found: list[str]
     for node in a.graph:
         step = a.step(node)
         say = step.say
@@ -556,8 +558,21 @@ def _jargon(a: Analysis) -> Iterator[Hit]:
             names = " ".join(filter(None, (j.title, j.description, j.journey)))
             names += " " + " ".join(t.name or "" for t in j.teams.values())
             known_cache[journey] = {w for w in re.findall(r"[A-Za-z0-9&]+", names)}
+        cache_key = (journey, say)
+        if cache_key in said_cache:  # the same prompt again (generated or copied steps)
+            found = said_cache[cache_key]
+            if found:
+                yield Hit(
+                    node,
+                    f"the prompt of `{a.name(node)}` uses {quote(found)}, which customers "
+                    "may not understand",
+                    nodes=(node,),
+                    at=("nodes", a.name(node), "say"),
+                )
+            continue
         known = known_cache[journey] | set(COMMON_ACRONYMS) | set(settings.known_terms)
-        found: list[str] = []
+        found = []
+        said_cache[cache_key] = found
         for term, pattern in _jargon_patterns(settings):
             if pattern.search(say):
                 found.append(term)
