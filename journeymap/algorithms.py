@@ -69,6 +69,14 @@ class Adjacency:
     def out_edges(self, node: Any, data: bool = True) -> list[tuple[Any, Any, dict[str, Any]]]:
         return [(node, v, d) for v, d in self._routes[node]]
 
+    def reversed(self) -> Adjacency:
+        """The same graph with every route turned round, sharing these lists (its ways
+        out carry no edge data)."""
+        turned = object.__new__(Adjacency)
+        turned._routes = {}
+        turned._succ, turned._pred = self._pred, self._succ
+        return turned
+
     def routes(self, node: Any) -> list[tuple[Any, dict[str, Any]]]:
         """``(target, edge data)`` for each way out of ``node``."""
         return self._routes[node]

@@ -166,7 +166,7 @@ class Analysis:
     @cached_property
     def reverse_adjacency(self) -> algorithms.Adjacency:
         """The same, every route turned round (searches back from a step)."""
-        return algorithms.Adjacency(self.graph, reverse=True, with_data=False)
+        return self.adjacency.reversed()
 
     # -- shared facts ---------------------------------------------------------------
 
