@@ -91,7 +91,13 @@ def _finding(a: Analysis, rule: Rule, hit: Hit) -> Finding:
         line, column = loaded.source.key(hit.at)
     else:
         line, column = data["line"], data["column"]
-    path = hit.path if hit.path is not None else a.path(hit.node)
+    if hit.path is not None:
+        named = tuple(a.name(n, journey) for n in hit.path)
+    else:  # the shortest path from an entry: the same for every finding at this step
+        key = ("named-path", hit.node)
+        named = a.memo.get(key)  # type: ignore[assignment]
+        if named is None:
+            named = a.memo[key] = tuple(a.name(n, journey) for n in a.path(hit.node))
     return Finding(
         rule=rule.id,
         name=rule.name,
@@ -100,7 +106,7 @@ def _finding(a: Analysis, rule: Rule, hit: Hit) -> Finding:
         journey=journey,
         node=data["step"],
         nodes=tuple(a.name(n, journey) for n in (hit.nodes or (hit.node,))),
-        path=tuple(a.name(n, journey) for n in path),
+        path=named,
         file=data["file"],
         line=line,
         column=column,

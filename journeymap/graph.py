@@ -143,6 +143,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
             )
     graph.add_nodes_from(nodes)
     edges = []
+    keys: dict[tuple[str, str], int] = {}  # parallel routes numbered here: 0, 1, ...
     for loaded in journeys:
         jid = loaded.id
         values = loaded.source.values
@@ -156,10 +157,13 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                 position = values.get(path)
                 line, column = position if position is not None else loaded.position(path)
                 route = way.route
+                pair = (source, target)
+                key = keys[pair] = keys.get(pair, -1) + 1
                 edges.append(
                     (
                         source,
                         target,
+                        key,
                         {
                             "kind": way.kind,
                             "choice": way.key,
