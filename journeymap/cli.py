@@ -12,8 +12,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -160,11 +161,17 @@ def schema(
         bool,
         typer.Option("--report", help="The schema of the JSON audit report instead."),
     ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="The schema of the JSON report of `journeymap diff`."),
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the journey format (for editors and the YAML language server)."""
+    from .reporters.diff_report import DIFF_SCHEMA
     from .reporters.json_schema import SCHEMA
 
-    typer.echo(json.dumps(SCHEMA if report else journey_json_schema(), indent=2, sort_keys=True))
+    chosen = DIFF_SCHEMA if diff else SCHEMA if report else journey_json_schema()
+    typer.echo(json.dumps(chosen, indent=2, sort_keys=True))
 
 
 @app.command()
@@ -499,6 +506,168 @@ def render(
         typer.echo(visible(f"wrote {target}{note}"))
     if loaded.problems or result.problems or failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``journeymap diff``."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+
+
+def _load_side(name: str, paths: list[str], limits: Limits) -> LoadResult:
+    """One side of a diff: a file or folder, ``.`` (the work tree, with ``paths``), or a
+    git revision (``:`` is the index)."""
+    from .revisions import RevisionError, is_revision, load_revision
+
+    if name == "." and paths:
+        return load_paths(paths, limits)
+    if not paths and Path(name).exists():
+        return load_paths([name], limits)
+    if is_revision(name):
+        try:
+            return load_revision(name, paths, limits)
+        except RevisionError as exc:
+            raise _fail(f"cannot read revision {name}: {exc}") from None
+    raise _fail(f"{name} is neither a file or folder nor a git revision")
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="The version before: a file, a folder or a git revision.")
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            help="The version after: a file, a folder, a git revision, `.` for the work "
+            "tree or `:` for git's index."
+        ),
+    ],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="With revisions: the files or folders to compare (after `--`).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = DiffFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report to this file (default, or `-`: stdout)."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when the change introduces a finding at or above this severity.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    fail_on_worse: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-worse",
+            help="Exit 1 when a figure gets worse by more than an amount, e.g. "
+            "`hurdles:1,handoffs:1,person` (figures: person, hurdles, resolution, menus, "
+            "handoffs, friction).",
+        ),
+    ] = None,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(
+            "--diagram",
+            help="Folder for an SVG of each changed journey's new version, with what "
+            "changed marked.",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file.", show_default=False)
+    ] = None,
+    max_file_size: MaxFileSize = 32.0,
+) -> None:
+    """Say what a change does to customers: findings introduced and fixed, figures
+    worse and better, steps and routes changed.
+
+    Compare two files or folders, or two git revisions (`journeymap diff main HEAD --
+    journeys/`; `.` is the work tree and `:` the index). Exit codes: 0 nothing past
+    the thresholds; 1 a finding introduced at or above --fail-on, or a figure worse
+    past --fail-on-worse; 2 bad input or a usage error.
+    """
+    from .diff import diff as compare
+    from .diff import fails, parse_thresholds
+    from .reporters import diff_report
+
+    settings = _settings(config, [], [], fail_on)
+    try:
+        thresholds = parse_thresholds(
+            fail_on_worse if fail_on_worse is not None else settings.fail_on_worse
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    limits = _limits(max_file_size)
+    before = _load_side(old, paths or [], limits)
+    after = _load_side(new, paths or [], limits)
+    if not before.files and not after.files:
+        raise _fail("no journey files or flow exports on either side")
+    result = compare(before.journeys, after.journeys, settings, (*before.problems, *after.problems))
+    render = {
+        DiffFormat.TEXT: diff_report.format_text,
+        DiffFormat.JSON: diff_report.format_json,
+        DiffFormat.MARKDOWN: diff_report.format_markdown,
+        DiffFormat.SARIF: diff_report.format_sarif,
+    }[fmt]
+    report = render(result)
+    inputs = [*before.files, *after.files] + ([str(config)] if config is not None else [])
+    if output is None or str(output) == "-":
+        typer.echo(report, nl=False)
+    else:
+        try:
+            write_atomic(output, report, inputs)
+        except OutputError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(visible(f"wrote {output}"), err=True)
+    if diagram is not None:
+        _diff_diagrams(diagram, result, after.journeys, before.journeys, inputs)
+    if result.problems:
+        raise typer.Exit(EXIT_INPUT)
+    if fails(result, settings.fail_severity, thresholds):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _diff_diagrams(
+    folder: Path,
+    result: Any,
+    new: Sequence[LoadedJourney],
+    old: Sequence[LoadedJourney],
+    inputs: list[str],
+) -> None:
+    """An SVG of each changed journey's new version, changes and new findings marked."""
+    from .diagram import RenderError, diff_diagram_source
+    from .diagram import render as run_graphviz
+
+    by_new = {j.id: j for j in new}
+    by_old = {j.id: j for j in old}
+    for change in result.journeys:
+        if change.status != "changed" or change.journey not in by_new:
+            continue
+        audit = next(a for a in result.new.journeys if a.journey == change.journey)
+        source = diff_diagram_source(
+            by_new[change.journey], audit, change, by_old.get(change.journey)
+        )
+        target = folder / f"{change.journey}.diff.svg"
+        try:
+            write_atomic(target, run_graphviz(source, "svg"), inputs)
+        except (RenderError, OutputError) as exc:
+            typer.echo(visible(f"error: {target}: {exc}"), err=True)
+            continue
+        typer.echo(visible(f"wrote {target}"), err=True)
 
 
 @app.command("import")

@@ -86,6 +86,11 @@ class Settings(BaseModel):
 
     select: list[str] = Field(default_factory=list, description="only these rules (ids/names)")
     ignore: Ignore = Field(default_factory=dict, description="rules switched off (ids/names)")
+    fail_on_worse: str = Field(
+        "",
+        description="`journeymap diff`: figures whose worsening fails the check, e.g. "
+        "`hurdles:1,handoffs:1,person`",
+    )
     fail_on: Literal["critical", "high", "medium", "low", "info"] = Field(
         "high", description="exit 1 when a finding at or above this severity exists"
     )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diagram import diagram_source
+from .diagram import diagram_source, diff_diagram_source
 from .diagram import render as run_graphviz
+from .diff import diff
 from .engine import audit_journeys
 from .loader import load_paths
 from .output import write_atomic
 from .reporters import Format, Options, render
+from .reporters.diff_report import format_markdown, format_text
 
 SAMPLES = Path("journeys")
 GALLERY = Path("audits")
@@ -27,6 +29,9 @@ OUTPUTS = {
 
 
 DIAGRAM_VIEWS = ("full", "teams")
+DIFF_EXAMPLE = "broadband-tech-support"
+"""The sample whose earlier version (``audits/diff/NAME.before.yaml``) the gallery
+compares with today's, as the example of ``journeymap diff``."""
 
 
 def build(samples: Path = SAMPLES) -> dict[str, str]:
@@ -40,6 +45,16 @@ def build(samples: Path = SAMPLES) -> dict[str, str]:
             suffix = "" if view == "full" else f".{view}"
             source, _ = diagram_source(journey, journey_audit, view)
             files[f"diagrams/{journey.id}{suffix}.dot"] = source
+    before = load_paths([GALLERY / "diff" / f"{DIFF_EXAMPLE}.before.yaml"])
+    after = load_paths([samples / f"{DIFF_EXAMPLE}.yaml"])
+    change = diff(before.journeys, after.journeys)
+    files[f"diff/{DIFF_EXAMPLE}.md"] = format_markdown(change)
+    files[f"diff/{DIFF_EXAMPLE}.txt"] = format_text(change)
+    (journey_change,) = change.journeys
+    assert change.new is not None
+    files[f"diff/{DIFF_EXAMPLE}.diff.dot"] = diff_diagram_source(
+        after.journeys[0], change.new.journeys[0], journey_change, before.journeys[0]
+    )
     return files
 
 
@@ -54,7 +69,7 @@ def main() -> None:
             data = run_graphviz(content, "svg").decode("utf-8")
             write_atomic(svg, data)
             print(f"wrote {svg}")
-            if name.count(".") == 1:  # the full view
+            if name.count(".") == 1 and name.startswith("diagrams/"):  # the full view
                 diagrams[Path(name).stem] = data
     loaded = load_paths([SAMPLES])
     result = audit_journeys(loaded.journeys)

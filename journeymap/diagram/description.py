@@ -41,6 +41,8 @@ class Node:
     entry: bool = False
     context: bool = False
     """Shown only to make findings readable (the focus view): drawn muted."""
+    change: str | None = None
+    """In a diff diagram: ``added``, ``changed`` or ``removed`` (a ghost)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Edge:
     severity: Severity | None = None
     tooltip: str = ""
     weight: int = 1
+    change: str | None = None
+    """In a diff diagram: ``added`` or ``removed`` (a ghost of the old route)."""
 
 
 @dataclass(frozen=True)

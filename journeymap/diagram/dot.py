@@ -19,6 +19,8 @@ from .build import element_id
 from .description import Diagram, Edge, Node
 
 FONT = "Helvetica"
+CHANGE_COLOR = "#1a73e8"
+"""What a change touched, in a diff diagram (blue: not a severity colour)."""
 
 SHAPES = {
     "message": "note",
@@ -134,6 +136,12 @@ def _node_attrs(node: Node) -> dict[str, str]:
         attrs["fillcolor"] = "#f8f9fa"
         attrs["fontcolor"] = "#9aa0a6"
         attrs["color"] = "#dadce0"
+    if node.change == "removed":
+        attrs.update(style="dashed", fontcolor="#9aa0a6", color="#9aa0a6", fillcolor="#ffffff")
+    elif node.change is not None and node.severity is None:
+        attrs.update(color=CHANGE_COLOR, penwidth="3")
+    elif node.change is not None:  # a new finding on a changed step: both show
+        attrs["peripheries"] = "2"
     return attrs
 
 
@@ -154,6 +162,10 @@ def _edge_attrs(edge: Edge, to_connector: bool) -> dict[str, str]:
     if edge.severity is not None:
         attrs["color"] = SEVERITY_COLORS[edge.severity]
         attrs["penwidth"] = SEVERITY_WIDTH[edge.severity]
+    if edge.change == "removed":
+        attrs.update(style="dotted", color="#9aa0a6", fontcolor="#9aa0a6", constraint="false")
+    elif edge.change == "added" and edge.severity is None:
+        attrs.update(color=CHANGE_COLOR, penwidth="2.5")
     attrs["tooltip"] = _esc(edge.tooltip or edge.label or edge.kind)
     return attrs
 

@@ -278,7 +278,9 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
                 if seen is None or (seen != origin and succ not in second_origin):
                     push((succ, origin, node))
         for node in sources:
-            reached = [o for o in (first_origin.get(node), second_origin.get(node)) if o is not None]
+            reached = [
+                o for o in (first_origin.get(node), second_origin.get(node)) if o is not None
+            ]
             before = next((o for o in reached if o != node), None)
             if before is None or before not in a.reach:
                 continue
