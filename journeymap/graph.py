@@ -135,7 +135,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                         "channel": step.channel or journey.channel,
                         "entry": step_id in entries,
                         "model": step,
-                        "file": loaded.file,
+                        "file": loaded.step_files.get(step_id, loaded.file),
                         "line": line,
                         "column": column,
                     },

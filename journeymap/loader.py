@@ -23,6 +23,7 @@ demo.yaml:5:26: step `hello`: unknown key `nxt` (did you mean `next`?) [unknown-
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -84,6 +85,9 @@ class LoadedJourney:
     file: str
     source: SourceMap
     cross_references: tuple[CrossReference, ...] = ()
+    step_files: dict[str, str] = field(default_factory=dict)
+    """For a journey read from several files (a Dialogflow CX agent): the file of each
+    step (others are in :attr:`file`)."""
 
     @property
     def id(self) -> str:
@@ -731,11 +735,63 @@ def _read_stream(path: str | os.PathLike[str], limit: int, seconds: float) -> by
 def load_file(
     path: str | os.PathLike[str], limits: Limits | None = None
 ) -> tuple[LoadedJourney | None, list[Problem]]:
-    """Load one journey file; see :func:`load_text`."""
+    """Load one journey file (or a Dialogflow CX agent folder or archive); see
+    :func:`load_text`."""
+    if _is_agent(Path(path)):
+        return load_agent(path, limits)
     text, problems = read_file(path, limits)
     if text is None:
         return None, problems
     return load_text(text, str(path), limits)
+
+
+def _is_agent(path: Path) -> bool:
+    from .importers import dialogflow
+
+    if path.is_dir():
+        return dialogflow.agent_root(path) is not None
+    return path.suffix.lower() in (".zip", ".blob") and dialogflow.is_agent_archive(path)
+
+
+def load_agent(
+    path: str | os.PathLike[str], limits: Limits | None = None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Load an exported Dialogflow CX agent (a folder, or its ``.zip``/``.blob``) as
+    one journey whose steps point at their own page files."""
+    import zipfile
+
+    from .importers import dialogflow
+
+    name = str(path)
+    stem = Path(path).name if Path(path).name != "agent" else Path(path).parent.name
+    try:
+        package = dialogflow.read_package(Path(path))
+        data = dialogflow.convert_package(package, Path(stem).stem)
+        places = dialogflow.block_files(package)
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        UnicodeDecodeError,
+        zipfile.BadZipFile,
+        OSError,
+    ) as exc:
+        message = f"this Dialogflow CX agent cannot be read: {str(exc)[:200]}"
+        return None, [Problem(name, 1, 1, message, "bad-export")]
+    source = SourceMap()
+    files: dict[str, str] = {}
+    for step_id, step in data["nodes"].items():
+        where = places.get(str(step.get("source")))
+        if where is not None:
+            files[step_id] = where[0]
+            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
+    checker = _FileChecker(name, source)
+    loaded, problems = _check_journey(data, checker, limits)
+    if loaded is None:
+        return None, problems
+    return dataclasses.replace(loaded, step_files=files), problems
 
 
 def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
@@ -748,17 +804,32 @@ def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[st
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if path.is_dir() and _is_agent(path):
+            files = [str(path)]
+        elif path.is_dir():
+            agents = sorted(
+                p for p in path.rglob("agent.json") if _is_agent(p.parent)
+            )  # every exported Dialogflow CX agent below: one input each
+            roots = {a.parent for a in agents}
             files = sorted(
-                str(p)
-                for p in path.rglob("*")
-                if (
-                    p.suffix in JOURNEY_SUFFIXES
-                    or (p.suffix == ".json" and _is_flow_export(p))
-                    or NATIVE_GENESYS.fullmatch(p.suffix)
-                )
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                [
+                    str(p)
+                    for p in path.rglob("*")
+                    if (
+                        p.suffix in JOURNEY_SUFFIXES
+                        or (p.suffix == ".json" and _is_flow_export(p))
+                        or NATIVE_GENESYS.fullmatch(p.suffix)
+                        or (p.suffix.lower() in (".zip", ".blob") and _is_agent(p))
+                    )
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                    and not any(root in p.parents for root in roots)
+                ]
+                + [
+                    str(root)
+                    for root in roots
+                    if not any(part.startswith(".") for part in root.relative_to(path).parts)
+                ]
             )
         elif path.exists():
             files = [str(path)]
