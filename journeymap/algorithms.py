@@ -177,8 +177,10 @@ def can_reach(
 def traps(graph: Any, exits: Collection[N]) -> list[list[N]]:
     """Loops a walker can enter and never leave towards ``exits``.
 
-    Returns the strongly connected components (with a cycle) made only of
-    nodes that cannot reach any exit, each in graph order. O(nodes + edges).
+    Returns the strongly connected components (with a cycle) made only of nodes that
+    cannot reach any exit and with no way out of the component at all (where a
+    walker ends up: a loop that leads on to another such loop is not one of them),
+    each in graph order. O(nodes + edges).
     """
     order = {n: i for i, n in enumerate(graph.nodes)}
     free = can_reach(graph, exits)
@@ -186,7 +188,8 @@ def traps(graph: Any, exits: Collection[N]) -> list[list[N]]:
     found: list[list[N]] = []
     for component in nx.strongly_connected_components(stuck):
         members = sorted(component, key=order.__getitem__)
-        if len(members) > 1 or stuck.has_edge(members[0], members[0]):
+        closed = all(succ in component for n in members for succ in graph.successors(n))
+        if closed and (len(members) > 1 or stuck.has_edge(members[0], members[0])):
             found.append(members)
     found.sort(key=lambda c: order[c[0]])
     return found

@@ -72,7 +72,8 @@ def test_audit_exit_codes(tmp_path: Path) -> None:
     assert run("audit", str(risky))[0] == 1  # unbounded-retry is high
     assert run("audit", str(risky), "--fail-on", "critical")[0] == 0
     assert run("audit", str(risky), "--exit-zero")[0] == 0
-    assert run("audit", str(risky), "--ignore", "unbounded-retry")[0] == 0
+    # no person at all behind a question that can be failed: no-human-exit (high) too
+    assert run("audit", str(risky), "--ignore", "unbounded-retry,no-human-exit")[0] == 0
     assert run("audit", str(risky), "--select", "JM101,wide-menu")[0] == 0
     code, _, err = run("audit", str(risky), "--select", "endless-lop")
     assert code == 2 and "unknown rule `endless-lop` (did you mean `endless-loop`?)" in err
@@ -131,7 +132,7 @@ def test_config_file_and_journey_block(tmp_path: Path, monkeypatch: pytest.Monke
     assert code == 2
     assert ".journeymap.yaml:1:10: `fail_on` cannot be `hihg`" in err
     (tmp_path / ".journeymap.yaml").unlink()
-    (tmp_path / "pyproject.toml").write_text("[tool.journeymap]\nignore = ['JM102']\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.journeymap]\nignore = ['JM102', 'JM202']\n")
     assert run("audit", "risky.yaml")[0] == 0
 
 

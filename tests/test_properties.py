@@ -101,7 +101,9 @@ def test_trap_loops_match_the_definition(data: dict[str, Any]) -> None:
         for n in stuck
         if graph.has_edge(n, n) or any(n in nx.descendants(graph, s) for s in graph.successors(n))
     }
-    assert in_loops == {n for n in cyclic if n in stuck}
+    # ... and closed: everything a customer can reach from there leads back there
+    closed = {n for n in cyclic if nx.descendants(graph, n) <= nx.ancestors(graph, n) | {n}}
+    assert in_loops == {n for n in closed if n in stuck}
 
 
 @settings(max_examples=100, deadline=None)

@@ -203,7 +203,17 @@ nodes:
 
 
 def test_no_human_exit_at_first_step_of_branch() -> None:
-    assert findings_named(NO_HUMAN, "no-human-exit") == ["pay"]
+    # a failed payment offers a menu with no person: reported at the first step
+    text = NO_HUMAN.replace(
+        "sorry: {type: message, next: bye}", "sorry: {type: menu, options: {'1': pay, '9': bye}}"
+    )
+    assert findings_named(text, "no-human-exit") == ["pay"]
+
+
+def test_a_cut_off_by_one_error_route_is_reported_once() -> None:
+    # the failed payment only says sorry and hangs up: that is disconnect-on-error
+    assert findings_named(NO_HUMAN, "no-human-exit") == []
+    assert findings_named(NO_HUMAN, "disconnect-on-error") == ["pay"]
 
 
 def test_no_human_exit_silent_when_errors_go_to_a_person() -> None:
@@ -213,6 +223,9 @@ def test_no_human_exit_silent_when_errors_go_to_a_person() -> None:
 
 def test_no_human_exit_ignores_what_follows_a_person() -> None:
     text = NO_HUMAN.replace("a: {type: agent, next: paid}", "a: {type: agent, next: survey}")
+    text = text.replace(
+        "sorry: {type: message, next: bye}", "sorry: {type: menu, options: {'1': pay, '9': bye}}"
+    )
     text += "  survey: {type: menu, options: {'1': paid}, no_input: bye}\n"
     assert findings_named(text, "no-human-exit") == ["pay"]
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.mark.parametrize("truth", truth_files(), ids=lambda p: p.name[:60])
 def test_findings_match_the_hand_reading(truth: Path) -> None:
     result = check(truth)
-    assert result.fixture.is_file(), f"{truth.name} names a missing fixture"
+    assert result.fixture.exists(), f"{truth.name} names a missing fixture"
     if result.refused:
         assert any(p.startswith("template:") for p in result.problems), result.problems
         assert not result.found
@@ -41,3 +41,12 @@ def test_readme_table_is_the_measured_one() -> None:
     assert measured in (ROOT / "README.md").read_text(encoding="utf-8"), (
         "README's truth table is stale: paste `python -m tests.truth_check`'s table"
     )
+
+
+def test_every_shared_dialogflow_agent_has_a_truth_file() -> None:
+    covered = {str(t.relative_to(t.parents[1]))[: -len(".yaml")] for t in truth_files()}
+    agents = sorted(p.parent for p in (VENDOR / "dialogflow-cx").rglob("agent.json"))
+    assert agents
+    for agent in agents:
+        named = agent.parent.name if agent.name == "agent" else agent.name
+        assert f"dialogflow-cx/{named}" in covered, f"no truth file for {agent}"

@@ -19,7 +19,7 @@ import yaml
 
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
-from . import connect, genesys, genesys_native, twilio
+from . import connect, dialogflow, genesys, genesys_native, twilio
 
 IMPORTERS = {
     "amazon-connect": connect,
@@ -49,6 +49,23 @@ def import_file(
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Journey data converted from a vendor export, or the problems in the way."""
     name = str(path)
+    if dialogflow.agent_root(Path(path)) is not None or (
+        Path(path).is_file() and dialogflow.is_agent_archive(Path(path))
+    ):
+        try:
+            package = dialogflow.read_package(Path(path))
+            stem = Path(path).name if Path(path).name != "agent" else Path(path).parent.name
+            return dialogflow.convert_package(package, Path(stem).stem), []
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            UnicodeDecodeError,
+            OSError,
+        ) as exc:
+            message = f"this Dialogflow CX agent cannot be read: {str(exc)[:200]}"
+            return None, [Problem(name, 1, 1, message, "bad-export")]
     text, problems = read_file(path, limits)
     if text is None:
         return None, problems

@@ -47,6 +47,10 @@ from .outcomes import JUDGE, judge_ends
 
 DYNAMIC = "(dynamic prompt)"
 SPECIAL = {"END_SESSION", "END_FLOW", "PREVIOUS_PAGE", "CURRENT_PAGE", "START_PAGE"}
+HOLD_ELSEWHERE = {
+    rule: "the wait for a live agent is set in the contact centre the bot hands over to"
+    for rule in ("queue-no-wait-estimate", "queue-no-callback")
+}
 MAX_FILES = 5000
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -89,6 +93,7 @@ def read_package(path: Path) -> Package:
         root = agent_root(path)
         if root is None:
             raise ValueError("no agent.json and flows/ folder here")
+        found.root = str(root)
         files = sorted(p for p in root.rglob("*.json") if p.is_file())
         if len(files) > MAX_FILES:
             raise ValueError(f"more than {MAX_FILES} files in the agent")
@@ -220,6 +225,42 @@ class _Agent:
         return f"{_slug(flow)}.{_slug(page)}"
 
 
+_MADE = re.compile(r"(end|leaves|returns|webhook|handoff|live_agent|transfer)_\d+")
+
+
+def _prune(nodes: dict[str, Any], entry: str) -> None:
+    """Drop the steps made for a route that ended up unused (a target worked out for a
+    handler that is not a route here), so they are not reported as unreachable."""
+    while True:
+        used = {entry}
+        for step in nodes.values():
+            for key in ("next", "on_error", "on_timeout", "no_input", "no_match", "on_fail"):
+                if isinstance(step.get(key), str):
+                    used.add(step[key])
+            for group in ("options", "branches"):
+                used.update(v for v in (step.get(group) or {}).values() if isinstance(v, str))
+        unused = [n for n in nodes if n not in used and _MADE.fullmatch(n)]
+        if not unused:
+            return
+        for name in unused:
+            del nodes[name]
+
+
+def _targets(data: Any) -> list[dict[str, Any]]:
+    """Every route or handler inside ``data`` that names a target page or flow."""
+    found: list[dict[str, Any]] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "targetPage" in item or "targetFlow" in item:
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def _folder(flow: dict[str, Any], name: str) -> str:
     return name
 
@@ -258,12 +299,18 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
                 return agent.step_id(target_flow, "Start")
             return external(source, f"flow {target_flow}")
         if isinstance(target_page, str) and target_page:
-            if target_page == "END_SESSION" or (target_page == "END_FLOW" and flow == start_flow):
+            named = target_page.upper().replace(" ", "_")  # exports write "End Flow"
+            special = named in SPECIAL or named.startswith("END_FLOW")
+            if special and target_page not in agent.pages.get(flow, {}):
+                target_page = named
+            if target_page == "END_SESSION" or (
+                target_page.startswith("END_FLOW") and flow == start_flow
+            ):
                 return end(source)
-            if target_page == "END_FLOW":
-                return external(source, f"back to the flow that called {flow}")
+            if target_page.startswith("END_FLOW"):  # back to the page that called the flow
+                return back(source, f"back to the flow that called {flow}", callers[flow])
             if target_page == "PREVIOUS_PAGE":
-                return external(source, "the previous page")
+                return back(source, "the previous page", previous[(flow, page)])
             if target_page == "CURRENT_PAGE":
                 return here
             if target_page == "START_PAGE":
@@ -272,6 +319,20 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
                 return agent.step_id(flow, target_page)
             return external(source, f"page {target_page} (not in the export)")
         return None
+
+    def back(source: str, what: str, pages: list[str]) -> str:
+        """A return to wherever the customer came from: one branch per page it can be."""
+        if not pages:
+            return end(source)
+        sid = new_id("returns")
+        nodes[sid] = {
+            "type": "condition",
+            "team": "bot",
+            "source": source,
+            "say": f"({what})",
+            "branches": {f"to {p}": p for p in pages},
+        }
+        return sid
 
     def through(flow: str, page: str, item: dict[str, Any], goes: str | None, here: str) -> str:
         """The step a route's fulfillment passes (a person, a webhook) on its way."""
@@ -285,7 +346,7 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
             agent.teams.setdefault("live_agents", {"name": "Live agents"})
             queue, person = new_id("handoff"), new_id("live_agent")
             nodes[queue] = {"type": "queue", "team": "live_agents", "source": source,
-                            "next": person}  # fmt: skip
+                            "next": person, "ignore": dict(HOLD_ELSEWHERE)}  # fmt: skip
             nodes[person] = {"type": "agent", "team": "live_agents", "source": source,
                              "next": end(source)}  # fmt: skip
             return queue
@@ -300,42 +361,66 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
             step: dict[str, Any] = {"type": "self_service", "team": "bot", "source": source,
                                     "say": f"(calls the webhook {fulfillment.get('webhook')})",
                                     "next": destination}  # fmt: skip
-            error = errors.get((flow, page))
-            if error is not None:
-                step["on_error"] = error
+            handler = errors.get((flow, page))
+            if handler is not None:
+                error = target_of(flow, page, handler, here)
+                step["on_error"] = error if error is not None else here
             nodes[call] = step
             return call
         return destination
 
     # webhook.error and other error events, per page (the page's, else the flow's)
-    errors: dict[tuple[str, str], str] = {}
+    errors: dict[tuple[str, str], dict[str, Any]] = {}
     plan: list[tuple[str, str, dict[str, Any]]] = []
     for flow, flow_data in agent.flows.items():
         plan.append((flow, "Start", flow_data))
         for page, page_data in sorted(agent.pages.get(flow, {}).items()):
             plan.append((flow, page, page_data))
+    # who calls each flow, and where each page can be reached from (for END_FLOW and
+    # PREVIOUS_PAGE, which go back to wherever the customer came from)
+    reported_at: dict[str, str] = {}  # where a flow's own re-asking is reported
+    callers: dict[str, list[str]] = {f: [] for f in agent.flows}
+    previous: dict[tuple[str, str], list[str]] = {(f, p): [] for f, p, _ in plan}
+    for flow, page, data in plan:
+        sid = agent.step_id(flow, page)
+        for item in _targets(data):
+            target_flow, target_page = item.get("targetFlow"), item.get("targetPage")
+            if isinstance(target_flow, str) and target_flow in callers:
+                if sid not in callers[target_flow]:
+                    callers[target_flow].append(sid)
+            elif (
+                isinstance(target_page, str)
+                and (flow, target_page) in previous
+                and sid not in previous[(flow, target_page)]
+            ):
+                previous[(flow, target_page)].append(sid)
     for flow, page, data in plan:
         sid = agent.step_id(flow, page)
         flow_data = agent.flows[flow]
         handlers = [*(data.get("eventHandlers") or []), *(flow_data.get("eventHandlers") or [])]
         for handler in handlers:
             if isinstance(handler, dict) and "error" in str(handler.get("event", "")):
-                goes = target_of(flow, page, handler, sid)
-                errors[(flow, page)] = goes if goes is not None else sid
+                errors[(flow, page)] = handler
                 break
     for flow, page, data in plan:
         sid = agent.step_id(flow, page)
         flow_data = agent.flows[flow]
         source = f"{flow}/{page}"
         routes = list(data.get("transitionRoutes") or [])
-        groups = list(data.get("transitionRouteGroups") or [])
-        if page != "Start":
-            routes += list(flow_data.get("transitionRoutes") or [])
-            groups += list(flow_data.get("transitionRouteGroups") or [])
-        for group in groups:
+        for group in data.get("transitionRouteGroups") or []:
             found = agent.groups.get(str(group)) or agent.groups.get(str(group).split("/")[-1])
             if isinstance(found, dict):
                 routes += list(found.get("transitionRoutes") or [])
+        own_intents = any(isinstance(r, dict) and r.get("intent") for r in routes)
+        if page != "Start":  # the flow's intent routes apply while a page waits for input
+            flow_routes = [
+                r for r in flow_data.get("transitionRoutes") or [] if isinstance(r, dict)
+            ]
+            for group in flow_data.get("transitionRouteGroups") or []:
+                found = agent.groups.get(str(group)) or agent.groups.get(str(group).split("/")[-1])
+                if isinstance(found, dict):
+                    flow_routes += list(found.get("transitionRoutes") or [])
+            routes += [r for r in flow_routes if r.get("intent")]
         handlers = [h for h in data.get("eventHandlers") or [] if isinstance(h, dict)]
         own_events = {str(h.get("event", "")) for h in handlers}
         inherited = False
@@ -347,7 +432,13 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
         say = _say(data.get("entryFulfillment")) if page != "Start" else None
         for message in _messages(data.get("entryFulfillment")):
             agent.voice = agent.voice or _voice(message)
-        menu: dict[str, Any] = {"type": "menu", "team": "bot", "source": source, "options": {}}
+        menu: dict[str, Any] = {
+            "type": "menu",
+            "team": "bot",
+            "source": source,
+            "options": {},
+            "tags": ["open-question"],
+        }
         if say:
             menu["say"] = say
         conditions: dict[str, Any] = {}
@@ -362,11 +453,29 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
             elif route.get("condition"):
                 label = str(route["condition"])[:60]
                 conditions.setdefault(label, step)
+        form = (data.get("form") or {}).get("parameters") if page != "Start" else None
+        # a page waits for the customer when it offers intents or has handlers of its
+        # own; a router of conditions moves on at once (flow handlers do not apply)
+        waits = (
+            own_intents
+            or bool(isinstance(form, list) and form)
+            or (
+                page != "Start"  # a flow's own handlers are its pages' while they wait
+                and bool({"sys.no-match-default", "sys.no-input-default"} & own_events)
+            )
+            or not conditions
+        )
+        # re-asking stays on this turn (after the page's condition checks, if any)
+        here = f"{sid}.turn" if conditions and waits else sid
         numbered: list[tuple[int, str, dict[str, Any]]] = []
         for handler in handlers:
             event = str(handler.get("event", ""))
-            goes = target_of(flow, page, handler, sid)
-            step = through(flow, page, handler, goes, sid)
+            if not waits or not (
+                event.startswith("sys.no-match") or event.startswith("sys.no-input")
+            ):
+                continue
+            goes = target_of(flow, page, handler, here)
+            step = through(flow, page, handler, goes, here)
             match = re.fullmatch(r"sys\.no-(match|input)-(\d)", event)
             if match:
                 numbered.append((int(match.group(2)), match.group(1), handler))
@@ -379,21 +488,24 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
         if numbered:
             menu["max_retries"] = max(n for n, _, _ in numbered)
             for kind in ("match", "input"):
-                menu.setdefault(f"no_{kind}", sid)
-        form = (data.get("form") or {}).get("parameters") if page != "Start" else None
-        # a page waits for the customer when it offers intents or has handlers of its
-        # own; a router of conditions moves on at once (flow handlers do not apply)
-        waits = bool(menu["options"]) or bool(
-            {"sys.no-match-default", "sys.no-input-default"} & own_events
-        )
+                menu.setdefault(f"no_{kind}", here)
         if not waits:
             for key in ("no_match", "no_input", "on_fail", "max_retries"):
                 menu.pop(key, None)
-        elif inherited and not {"sys.no-match-default", "sys.no-input-default"} & own_events:
-            menu["ignore"] = {
-                "unbounded-retry": "re-asked by the flow's own no-match/no-input handler, "
-                "reported once at the flow's start"
-            }
+        elif (
+            inherited
+            and not {"sys.no-match-default", "sys.no-input-default"} & own_events
+            and not (conditions and isinstance(form, list) and form and not own_intents)
+        ):
+            if flow in reported_at:  # the flow's own handler: one finding for the flow
+                menu["ignore"] = {
+                    "unbounded-retry": "re-asked by the flow's own no-match/no-input "
+                    f"handler, reported once at `{reported_at[flow]}`"
+                }
+            else:
+                reported_at[flow] = sid
+        if page == "Start" and waits and ("no_match" in menu or "no_input" in menu):
+            reported_at.setdefault(flow, sid)
         if not waits and not conditions:
             menu = {"type": "message", "team": "bot", "source": source}
             if say:
@@ -405,7 +517,8 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
                 "type": "condition", "team": "bot", "source": source,
                 "branches": dict(conditions),
             }  # fmt: skip
-            if menu["type"] == "menu" and waits:
+            after_form = bool(isinstance(form, list) and form) and not own_intents
+            if menu["type"] == "menu" and waits and not after_form:
                 menu_id = f"{sid}.turn"
                 nodes[menu_id] = menu
                 checks["branches"]["otherwise"] = menu_id
@@ -454,8 +567,33 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
             nodes[sid] = collect
         else:
             nodes[sid] = first
-        if nodes[sid].get("type") == "message" and "next" not in nodes[sid] and page == "Start":
-            pass
+        entry = data.get("entryFulfillment") if page != "Start" else None
+        handoff = _handoff(entry)
+        hook = entry.get("webhook") if isinstance(entry, dict) else None
+        if handoff is not None or hook:  # what the page does on entry comes first
+            rest = f"{sid}.entered"
+            nodes[rest] = nodes.pop(sid)
+            if handoff == "person":
+                agent.teams.setdefault("live_agents", {"name": "Live agents"})
+                person = new_id("live_agent")
+                nodes[sid] = {"type": "queue", "team": "live_agents", "source": source,
+                              "next": person, "ignore": dict(HOLD_ELSEWHERE)}  # fmt: skip
+                nodes[person] = {"type": "agent", "team": "live_agents", "source": source,
+                                 "next": rest}  # fmt: skip
+            elif handoff == "transfer":
+                agent.teams.setdefault("transfer", {"name": "Transfer target", "kind": "vendor"})
+                nodes[sid] = {"type": "agent", "team": "transfer", "source": source,
+                              "next": rest}  # fmt: skip
+            else:
+                call: dict[str, Any] = {
+                    "type": "self_service", "team": "bot", "source": source,
+                    "say": say or f"(calls the webhook {hook})", "next": rest,
+                }  # fmt: skip
+                handler = errors.get((flow, page))
+                if handler is not None:
+                    error = target_of(flow, page, handler, rest)
+                    call["on_error"] = error if error is not None else rest
+                nodes[sid] = call
     # a page that says something and has no way on at all stays a dead end (true)
     for step in nodes.values():
         for key in ("options", "branches"):
@@ -464,6 +602,7 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
         if step.get("type") == "menu" and "options" not in step:
             step["options"] = {}
     entry = agent.step_id(start_flow, "Start")
+    _prune(nodes, entry)
     return judge_ends(
         {
             "journey": journey_id(name),

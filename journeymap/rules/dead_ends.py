@@ -67,7 +67,9 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
     failing = a.reaches_failure
     stranded = {n for n in before if n in failing and n not in person}
     failures = set(a.failures)
+    reported: set[str] = set()  # journeys reported at their entry
     covered = {n for *_, tail, _ in _cut_off_routes(a) for n in tail}
+    cut_sources = {u for u, *_ in _cut_off_routes(a)}
     # the next step towards the nearest failure, for every step that can fail
     toward = algorithms.bfs_tree(a.reverse_adjacency, a.failures)
     for node in a.sorted(stranded):
@@ -82,6 +84,10 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
             continue  # a closure by design: closed-no-alternative judges it
         if node in covered:
             continue  # on the way from an error or a closure to a cut-off: reported there
+        if node in cut_sources and not any(
+            t in failing for t, d in a.out_routes(node) if a.meaning(d) == "normal"
+        ):
+            continue  # it can only fail by its own error route: disconnect-on-error's
         chain, end = _tail(a, node)
         if end is not None and any(a.offers_other_channel(n) for n in chain):
             continue  # told where else to get help on the way to the end
@@ -106,6 +112,28 @@ def _no_human_exit(a: Analysis) -> Iterator[Hit]:
         else:
             start = f"From `{a.name(node)}` on, a customer can no longer reach a person but"
         yield Hit(node, f"{start} {how}", nodes=tuple(tail))
+        reported.add(a.journey_of(node))
+    # a journey with nobody at all that asks the customer things (a bot, a menu tree):
+    # whoever it cannot help has no one to turn to, even if it never hangs up on them
+    for journey, entries in sorted(a.journey_entries.items()):
+        if journey in reported or any(e in person for e in entries):
+            continue
+        asks = [  # questions a customer can fail to answer (silence, not understood)
+            n
+            for n in a.journey_nodes[journey]
+            if n in before
+            and a.type(n) in ("menu", "input")
+            and any(d["kind"] in ("no_input", "no_match", "on_fail") for _, d in a.out_routes(n))
+        ]
+        if asks:
+            yield Hit(
+                entries[0],
+                f"This journey never reaches a person: from its entry `{a.name(entries[0])}` "
+                f"a customer it cannot help (at `{a.name(asks[0])}` and "
+                f"{len(asks) - 1} more question{'s' if len(asks) != 2 else ''}) has no one "
+                "to turn to",
+                nodes=(entries[0], *asks[:1]),
+            )
 
 
 NO_HUMAN_EXIT = Rule(
@@ -118,7 +146,9 @@ NO_HUMAN_EXIT = Rule(
         "is still possible (an unresolved end, a dead end, a channel push, an endless loop) "
         "but no queue or agent can be reached any more. Reported at the first such step on "
         "each branch, with the failure it leads to. A hand-over to another flow (`external`) "
-        "counts as a possible way to a person; branches entered only after a closure by "
+        "counts as a possible way to a person. A journey with no person at all whose "
+        "questions a customer can fail (silence, not understood) is reported once, at its "
+        "entry. Branches entered only after a closure by "
         "design, cut-offs already reported as `disconnect-on-error` or "
         "`closed-no-alternative`, and endings that first give another number or address "
         "are left to those rules."
@@ -149,7 +179,14 @@ def _no_zero_out(a: Analysis) -> Iterator[Hit]:
         [n for n in a.graph if a.is_person(n) or a.type(n) == "external"],
         through=lambda n: a.type(n) != "menu",
     )
+    helpless = {  # journeys with nobody at all: no-human-exit says it once, at the entry
+        j
+        for j, entries in a.journey_entries.items()
+        if not any(e in a.reaches_person_or_outside for e in entries)
+    }
     for node in menus:
+        if a.journey_of(node) in helpless:
+            continue
         options = [(t, d) for t, d in a.out_routes(node) if d["kind"] == "option"]
         if any(t in direct and a.type(t) != "menu" for t, _ in options):
             continue

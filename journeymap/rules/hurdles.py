@@ -125,8 +125,8 @@ _NOT_CHOICES = frozenset({"0", "*", "#", ANY_OTHER})
 
 def _wide_menu(a: Analysis) -> Iterator[Hit]:
     for node in a.graph:
-        if a.type(node) != "menu":
-            continue
+        if a.type(node) != "menu" or "open-question" in a.step(node).tags:
+            continue  # a bot's open question: what it understands is not a list read out
         choices = [k for k in a.step(node).options if k not in _NOT_CHOICES]
         limit = a.settings(node).max_menu_options
         if len(choices) > limit:

@@ -86,6 +86,8 @@ def _returns_to(a: Analysis, start: str, node: str) -> bool:
         current = queue.popleft()
         if a.type(current) not in _NON_CHOOSING:
             continue
+        if a.type(current) == "condition" and len(set(a.adjacency.successors(current))) > 1:
+            continue  # a decision on the way (an attempt counter?) may bound the retries
         for succ in a.adjacency.successors(current):
             if succ == node:
                 return True
