@@ -909,6 +909,21 @@ def load_paths(
     return load_files(files, problems, limits, progress)
 
 
+def one_run(
+    loaded: Sequence[LoadedJourney], problems: Sequence[Problem], files: Sequence[str]
+) -> LoadResult:
+    """The journeys loaded for one run, their ``JOURNEY:STEP`` targets checked across
+    them (a journey whose targets name nothing in the run is left out, with why)."""
+    kept = list(loaded)
+    found = list(problems)
+    cross = resolve_cross_references(kept)
+    if cross:
+        bad = {p.file for p in cross}
+        kept = [j for j in kept if j.file not in bad]
+        found.extend(cross)
+    return LoadResult(tuple(kept), tuple(sorted(found)), tuple(files))
+
+
 def load_files(
     files: Sequence[str],
     problems: list[Problem] | None = None,
@@ -926,9 +941,4 @@ def load_files(
             problems.extend(file_problems)
             if journey is not None:
                 loaded.append(journey)
-    cross = resolve_cross_references(loaded)
-    if cross:
-        bad = {p.file for p in cross}
-        loaded = [j for j in loaded if j.file not in bad]
-        problems.extend(cross)
-    return LoadResult(tuple(loaded), tuple(sorted(problems)), tuple(files))
+    return one_run(loaded, problems, files)

@@ -19,7 +19,7 @@ from .loader import (
     LoadResult,
     Problem,
     load_text,
-    resolve_cross_references,
+    one_run,
 )
 from .source import Limits, bulk, decode
 
@@ -107,9 +107,4 @@ def load_revision(
             problems.extend(file_problems)
             if journey is not None:
                 loaded.append(journey)
-    cross = resolve_cross_references(loaded)
-    if cross:
-        bad = {p.file for p in cross}
-        loaded = [j for j in loaded if j.file not in bad]
-        problems.extend(cross)
-    return LoadResult(tuple(loaded), tuple(sorted(problems)), tuple(files))
+    return one_run(loaded, problems, files)
