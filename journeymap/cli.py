@@ -205,6 +205,20 @@ def init(
     typer.echo(f"wrote {target}")
 
 
+def _color_default(output: Path | None) -> bool:
+    """Colour when writing to a terminal; ``NO_COLOR`` (set, not empty) turns it off and
+    ``FORCE_COLOR`` on, as https://no-color.org and https://force-color.org say."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (output is None or str(output) == "-") and sys.stdout.isatty()
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
 def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
@@ -219,9 +233,12 @@ def _settings(
     select: list[str],
     ignore: list[str],
     fail_on: Severity | None,
+    verbose_settings: bool = False,
 ) -> Settings:
     path = config or find_config(Path.cwd())
     settings = Settings()
+    if path is not None and verbose_settings:
+        typer.echo(visible(f"settings: {path}"), err=True)
     if path is not None:
         if not path.is_file():
             raise _fail(f"settings file {path} does not exist")
@@ -364,7 +381,7 @@ def audit(
     Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 a file
     could not be loaded, or a usage error.
     """
-    settings = _settings(config, _split(select), _split(ignore), fail_on)
+    settings = _settings(config, _split(select), _split(ignore), fail_on, verbose)
     files, missing = find_journey_files(paths)
     if not files and not missing:  # an empty or unreadable folder audits nothing: say so
         typer.echo(
@@ -388,7 +405,12 @@ def audit(
             write_atomic(write_baseline, baseline_text(result), inputs)
         except OutputError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"wrote {write_baseline} ({len(result.findings)} findings)", err=True)
+        typer.echo(
+            visible(f"wrote {write_baseline} ({plural(len(result.findings), 'finding')})"),
+            err=True,
+        )
+        if not result.problems:  # a baseline written is the job done: exit 0
+            exit_zero = True
     if baseline is not None:
         accepted, problems = load_baseline(baseline)
         if accepted is None:
@@ -396,7 +418,7 @@ def audit(
                 typer.echo(str(problem), err=True)
             raise typer.Exit(EXIT_INPUT)
         result = apply_baseline(result, accepted)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    use_color = color if color is not None else _color_default(output)
     diagrams = None
     if fmt is Format.HTML and loaded is not None:
         diagrams = _svg_diagrams(loaded.journeys, result, timeout)
@@ -499,7 +521,7 @@ def render(
         except OutputError as exc:
             raise _fail(str(exc)) from None
         note = (
-            f" (laid out with {engine}: {len(journey.journey.nodes)} steps)"
+            f" (laid out with {engine}: {plural(len(journey.journey.nodes), 'step')})"
             if engine != "dot"
             else ""
         )
@@ -717,7 +739,7 @@ def import_(
             write_atomic(target, text, [str(p) for p in files])
         except OutputError as exc:
             raise _fail(str(exc)) from None
-        typer.echo(visible(f"wrote {target} ({len(data['nodes'])} steps from {path})"))
+        typer.echo(visible(f"wrote {target} ({plural(len(data['nodes']), 'step')} from {path})"))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 

@@ -193,8 +193,19 @@ def load_config(path: Path) -> tuple[Settings | None, list[Problem]]:
 
 
 def find_config(start: Path) -> Path | None:
-    """The settings file that applies in folder ``start``: ``.journeymap.yaml``
-    first, then a ``pyproject.toml`` with a ``[tool.journeymap]`` table."""
+    """The settings file that applies in folder ``start``: in ``start`` or the nearest
+    folder above it, up to the repository's root (the folder holding ``.git``), a
+    ``.journeymap.yaml`` first, then a ``pyproject.toml`` with a ``[tool.journeymap]``
+    table, as ruff looks for its settings."""
+    folder = start.resolve()
+    while True:
+        found = _config_in(folder)
+        if found is not None or (folder / ".git").exists() or folder.parent == folder:
+            return found
+        folder = folder.parent
+
+
+def _config_in(start: Path) -> Path | None:
     candidate = start / CONFIG_FILE
     if candidate.is_file():
         return candidate

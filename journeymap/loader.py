@@ -61,7 +61,10 @@ class Problem:
     kind: str
 
     def __str__(self) -> str:
-        """``file:line:col: message [kind]``, with control characters made visible."""
+        """``file:line:col: message [kind]`` (``file: message`` for a problem with the
+        file as a whole, line 0), with control characters made visible."""
+        if self.line == 0:
+            return visible(f"{self.file}: {self.message} [{self.kind}]")
         return visible(f"{self.file}:{self.line}:{self.column}: {self.message} [{self.kind}]")
 
 
@@ -834,7 +837,7 @@ def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[st
         elif path.exists():
             files = [str(path)]
         else:
-            problems.append(Problem(str(given), 1, 1, "no such file or folder", "unreadable"))
+            problems.append(Problem(str(given), 0, 0, "no such file or folder", "unreadable"))
             continue
         for name in files:
             key = os.path.realpath(name)

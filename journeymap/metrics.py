@@ -225,7 +225,8 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
         path_to_resolution=tuple(a.name(n, journey) for n in resolution_path),
         menus_before_person=min(menu_counts) if menu_counts else None,
         max_handoffs_to_resolution=handoffs,
-        handoffs_unbounded=any(f.name == "transfer-loop" for f in findings),
+        # from the graph, not from the findings: figures do not depend on the rules run
+        handoffs_unbounded=any(a.journey_of(c[0]) == journey for c in a.transfer_cycles.values()),
         friction_score=min(100, points),
         step_hurdles={a.name(n, journey): dist[n] for n in nodes if n in dist and n in local},
         outcome_hurdles={k: outcomes[k] for k in sorted(outcomes)},

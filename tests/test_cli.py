@@ -229,3 +229,42 @@ def test_output_never_replaces_the_settings_or_baseline_of_the_run(tmp_path: Pat
     before = baseline.read_text()
     code, _, _ = run("audit", journeys, "--baseline", str(baseline), "-o", str(baseline))
     assert code == 2 and baseline.read_text() == before
+
+
+def test_settings_are_found_in_parent_folders_up_to_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.journeymap]\nignore = ['JM102', 'JM202']\n")
+    sub = tmp_path / "journeys"
+    sub.mkdir()
+    (sub / "risky.yaml").write_text(RISKY)
+    monkeypatch.chdir(sub)
+    code, _, err = run("audit", "risky.yaml", "-v")
+    assert code == 0 and "settings: " in err and "pyproject.toml" in err
+    # the repository's root bounds the search: a settings file above it is not used
+    inner = tmp_path / "inner"
+    (inner / ".git").mkdir(parents=True)
+    (inner / "risky.yaml").write_text(RISKY)
+    monkeypatch.chdir(inner)
+    assert run("audit", "risky.yaml")[0] == 1
+
+
+def test_no_color_and_force_color(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    risky = tmp_path / "risky.yaml"
+    risky.write_text(RISKY)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in runner.invoke(app, ["audit", str(risky)], color=True).stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in runner.invoke(app, ["audit", str(risky)], color=True).stdout
+
+
+def test_figures_do_not_depend_on_the_rules_run() -> None:
+    chain = str(JOURNEYS / "claims-handoff-chain.yaml")
+    import json as _json
+
+    def handoffs(*args: str) -> object:
+        out = run("audit", chain, "-f", "json", "--exit-zero", *args)[1]
+        return _json.loads(out)["journeys"][0]["metrics"]["handoffs_unbounded"]
+
+    assert handoffs() == handoffs("--ignore", "transfer-loop")

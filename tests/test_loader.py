@@ -429,7 +429,7 @@ def test_missing_path_and_folder_search(tmp_path: Path) -> None:
     result = load_paths([tmp_path, tmp_path / "nope.yaml"])
     assert result.files == (f"{tmp_path}/sub/x.yml",)
     assert [str(p) for p in result.problems] == [
-        f"{tmp_path}/nope.yaml:1:1: no such file or folder [unreadable]"
+        f"{tmp_path}/nope.yaml: no such file or folder [unreadable]"
     ]
 
 

@@ -75,7 +75,7 @@ def test_baseline_accepts_todays_findings_and_fails_on_new_ones(tmp_path: Path) 
     )
     base = tmp_path / "baseline.json"
     result = runner.invoke(app, ["audit", str(journey), "--write-baseline", str(base)])
-    assert result.exit_code == 1  # unbounded-retry is high
+    assert result.exit_code == 0  # a baseline written: the job is done
     assert json.loads(base.read_text())["version"] == 1
     result = runner.invoke(app, ["audit", str(journey), "--baseline", str(base)])
     assert result.exit_code == 0

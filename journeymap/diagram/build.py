@@ -94,7 +94,8 @@ def _figures(audit: JourneyAudit) -> str:
         f"hurdle{'' if m.hurdles_to_person == 1 else 's'}"
     )
     return (
-        f"{m.steps} steps · {len(audit.findings)} findings ({found}) · {person} · "
+        f"{m.steps} step{'' if m.steps == 1 else 's'} · {len(audit.findings)} "
+        f"finding{'' if len(audit.findings) == 1 else 's'} ({found}) · {person} · "
         f"friction {m.friction_score}/100"
     )
 

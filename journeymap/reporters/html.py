@@ -107,14 +107,17 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
     title = f"{audit.title} ({jid})" if audit.title else jid
     out.append(f"<h2>{_e(title)}</h2>")
     out.append(
-        f'<p class="muted"><code>{_e(audit.file)}</code> · {m.steps} steps · '
-        f"{m.routes} routes · {m.teams} teams</p>"
+        f'<p class="muted"><code>{_e(audit.file)}</code> · {plural(m.steps, "step")} · '
+        f"{plural(m.routes, 'route')} · {plural(m.teams, 'team')}</p>"
     )
     parts = ", ".join(f"{_e(k)} ({v} points)" for k, v in m.friction_parts.items()) or "nothing"
     person = (
         "no person can be reached"
         if m.hurdles_to_person is None
-        else (f"{number(m.hurdles_to_person)} hurdles to a person")
+        else (
+            f"{number(m.hurdles_to_person)} hurdle"
+            f"{'' if m.hurdles_to_person == 1 else 's'} to a person"
+        )
     )
     out.append(
         f'<div class="cards"><div class="card"><span class="muted">friction score</span>'

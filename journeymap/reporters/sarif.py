@@ -129,7 +129,12 @@ def document(result: AuditResult) -> dict[str, Any]:
                 {
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(p.file)},
-                        "region": {"startLine": p.line, "startColumn": p.column},
+                        # a problem with the file as a whole (line 0) has no region
+                        **(
+                            {"region": {"startLine": p.line, "startColumn": p.column}}
+                            if p.line > 0
+                            else {}
+                        ),
                     }
                 }
             ],

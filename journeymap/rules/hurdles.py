@@ -43,7 +43,10 @@ def _too_many_hurdles(a: Analysis) -> Iterator[Hit]:
             for n in path
             if node_hurdles(a, n) > 0
         ]
-        figures = f"to {over[0][0]} costs {_fmt(dist[over[0][1]])} hurdles"
+        figures = (
+            f"to {over[0][0]} costs {_fmt(dist[over[0][1]])} "
+            f"hurdle{'' if dist[over[0][1]] == 1 else 's'}"
+        )
         if len(over) > 1:
             figures += f" and to {over[1][0]} {_fmt(dist[over[1][1]])}"
         yield Hit(
@@ -94,7 +97,8 @@ def _deep_menu(a: Analysis) -> Iterator[Hit]:
         menus = [n for n in path if a.type(n) == "menu"]
         yield Hit(
             menus[0],
-            f"a customer passes at least {counts[best]} menus before anyone can answer "
+            f"a customer passes at least {counts[best]} menu{'' if counts[best] == 1 else 's'} "
+            "before anyone can answer "
             f"(more than {limit}): {' → '.join(a.name(n, journey) for n in menus)}",
             nodes=tuple(menus),
             path=tuple(path),
