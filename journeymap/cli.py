@@ -29,7 +29,7 @@ from .engine import (
     select_rules,
 )
 from .findings import AuditResult, Severity
-from .loader import LoadedJourney, LoadResult, find_journey_files, load_files, load_paths
+from .loader import LoadedJourney, LoadResult, Problem, find_journey_files, load_files, load_paths
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
 from .reporters import Format, Options
@@ -122,6 +122,14 @@ def validate(
     paths: PathsArg,
     max_file_size: MaxFileSize = 32.0,
     max_steps: MaxSteps = 250_000,
+    skip_non_journeys: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-journeys",
+            help="Pass over YAML files that are no journey given by name, as files found "
+            "in folders always are.",
+        ),
+    ] = False,
 ) -> None:
     """Check journey files against the format; print every problem with file:line:col.
 
@@ -129,6 +137,11 @@ def validate(
     2 when any is not.
     """
     result = load_paths(paths, _limits(max_file_size, max_steps))
+    quiet = _passed_over(paths, result.files, skip_non_journeys)
+    if quiet:  # other YAML found in a folder: passed over, not an error
+        result = replace(
+            result, problems=tuple(p for p in result.problems if not _not_a_journey(p, quiet))
+        )
     by_file: dict[str, list[str]] = {}
     for problem in result.problems:
         by_file.setdefault(problem.file, []).append(str(problem))
@@ -217,6 +230,20 @@ def _color_default(output: Path | None) -> bool:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
+
+
+NON_JOURNEY_KINDS = frozenset({"other-yaml"})  # a mapping with no journey keys
+
+
+def _passed_over(paths: Sequence[Path], files: Sequence[str], all_files: bool) -> set[str]:
+    """The files whose being no journey is not an error: those found by walking a
+    folder, or every file with ``--skip-non-journeys`` (as pre-commit hooks pass)."""
+    given = {str(p) for p in paths}
+    return {f for f in files if all_files or f not in given}
+
+
+def _not_a_journey(problem: Problem, quiet: set[str]) -> bool:
+    return problem.file in quiet and problem.kind in NON_JOURNEY_KINDS
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -375,6 +402,14 @@ def audit(
     max_steps: MaxSteps = 250_000,
     jobs: Jobs = 0,
     timeout: Timeout = 600.0,
+    skip_non_journeys: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-journeys",
+            help="Pass over YAML files that are no journey (a CI workflow) given by name, "
+            "as files found in folders always are (for pre-commit hooks).",
+        ),
+    ] = False,
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
 
@@ -399,6 +434,14 @@ def audit(
     else:
         loaded = load_files(files, missing, limits, _progress())
         result = audit_loaded(loaded, settings)
+    quiet = _passed_over(paths, files, skip_non_journeys)
+    if quiet:  # other YAML found in a folder (a CI workflow): passed over, not an error
+        kept = tuple(p for p in result.problems if not _not_a_journey(p, quiet))
+        if verbose and len(kept) < len(result.problems):
+            for problem in result.problems:
+                if problem not in kept:
+                    typer.echo(visible(f"{problem.file}: not a journey, passed over"), err=True)
+        result = replace(result, problems=kept)
     inputs = list(files) + [str(p) for p in (config, baseline) if p is not None]
     if write_baseline is not None:
         try:

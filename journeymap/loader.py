@@ -571,7 +571,7 @@ def load_text(
         checker.add(
             doc.source.value(()),
             f"this is not a journey file: {what}{support} (its keys: {keys})",
-            "not-a-journey",
+            "not-a-journey" if vendor else "other-yaml",
         )
         return None, checker.problems
     return _check_journey(data, checker, limits)

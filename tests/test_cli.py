@@ -268,3 +268,21 @@ def test_figures_do_not_depend_on_the_rules_run() -> None:
         return _json.loads(out)["journeys"][0]["metrics"]["handoffs_unbounded"]
 
     assert handoffs() == handoffs("--ignore", "transfer-loop")
+
+
+def test_other_yaml_in_a_folder_is_passed_over(tmp_path: Path) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("name: ci\non: [push]\njobs: {test: {runs-on: ubuntu-latest}}\n")
+    (tmp_path / "line.yaml").write_text((JOURNEYS / "order-support-line.yaml").read_text())
+    assert run("validate", str(tmp_path))[0] == 0
+    code, out, err = run("audit", str(tmp_path), "--format", "json")
+    assert code != 2 and "ci.yml" not in out + err
+    assert json.loads(out)["problems"] == []
+    code, out, err = run("audit", str(tmp_path), "--format", "json", "-v")
+    assert "ci.yml: not a journey, passed over" in err
+    # named on the command line it is still an error, unless the hook's flag says so
+    assert run("validate", str(workflow))[0] == 2
+    assert run("validate", str(workflow), "--skip-non-journeys")[0] == 0
+    # a broken journey in the folder is still an error
+    (tmp_path / "broken.yaml").write_text("journey: x\nentry: a\nnodes: {a: {type: mesage}}\n")
+    assert run("validate", str(tmp_path))[0] == 2
