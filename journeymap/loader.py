@@ -756,6 +756,50 @@ def _is_agent(path: Path) -> bool:
     return path.suffix.lower() in (".zip", ".blob") and dialogflow.is_agent_archive(path)
 
 
+def load_package(
+    reader: Any, path: str | os.PathLike[str], limits: Limits | None = None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Load a file in a text telephony format (an Asterisk dialplan, a VoiceXML
+    document, a FreeSWITCH menu file) with the files it pulls in, as one journey whose
+    steps point at their own file and line. ``reader`` is the format's module (see
+    :mod:`journeymap.importers.base`)."""
+    from .importers.base import ReadError
+
+    name = str(path)
+    texts: dict[str, str] = {}
+
+    def read(file: Path) -> str:
+        text, problems = read_file(file, limits)
+        if text is None:
+            first = problems[0]
+            raise ReadError(str(file), first.line, first.column, first.message)
+        texts[str(file)] = text
+        return text
+
+    try:
+        package = reader.read_package(Path(path), read)
+        data = reader.convert_package(package, Path(name).stem)
+        places = reader.block_files(package)
+    except ReadError as exc:
+        return None, [Problem(exc.file, exc.line, exc.column, exc.message, "bad-export")]
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        message = f"this {reader.LABEL.split(' ', 1)[1]} cannot be read: {str(exc)[:200]}"
+        return None, [Problem(name, 1, 1, message, "bad-export")]
+    source = SourceMap()
+    files: dict[str, str] = {}
+    for step_id, step in data["nodes"].items():
+        where = places.get(str(step.get("source")))
+        if where is not None:
+            if where[0] != name:
+                files[step_id] = where[0]
+            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
+    checker = _FileChecker(name, source)
+    loaded, problems = _check_journey(data, checker, limits)
+    if loaded is None:
+        return None, problems
+    return dataclasses.replace(loaded, step_files=files), problems
+
+
 def load_agent(
     path: str | os.PathLike[str], limits: Limits | None = None
 ) -> tuple[LoadedJourney | None, list[Problem]]:
