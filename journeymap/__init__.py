@@ -13,8 +13,9 @@ from importlib.metadata import PackageNotFoundError, version
 from .engine import audit, audit_journeys
 from .findings import AuditResult, Finding, Severity
 from .graph import build_graph
-from .loader import LoadedJourney, LoadResult, Problem, load_file, load_paths, load_text
+from .loader import LoadedJourney, LoadResult, Problem
 from .model import Journey
+from .reading import load_file, load_paths, load_text
 
 try:
     __version__ = version("journeymap")

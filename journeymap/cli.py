@@ -29,9 +29,10 @@ from .engine import (
     select_rules,
 )
 from .findings import AuditResult, Severity
-from .loader import LoadedJourney, LoadResult, Problem, find_journey_files, load_files, load_paths
+from .loader import LoadedJourney, LoadResult, Problem
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
+from .reading import find_journey_files, load_files, load_paths
 from .reporters import Format, Options
 from .reporters import render as render_report
 from .rules import FAMILIES, RULES, get_rule
@@ -752,7 +753,7 @@ def import_(
     Each file is named after its journey; an existing file is never replaced.
     """
     from .importers import import_file, journey_yaml
-    from .loader import load_text
+    from .reading import load_text
 
     failed = False
     for path in files:

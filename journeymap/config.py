@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .findings import Severity
-from .loader import Problem, _FileChecker
+from .loader import FileChecker, Problem
 from .model import AuditBlock, Ignore, Weights
 from .source import parse_yaml
 
@@ -186,7 +186,7 @@ def load_config(path: Path) -> tuple[Settings | None, list[Problem]]:
     try:
         return Settings().merged(data), problems
     except ValidationError as exc:
-        checker = _FileChecker(name, doc.source)
+        checker = FileChecker(name, doc.source)
         for error in exc.errors():
             checker.pydantic_error(error, Settings, ())
         return None, [*problems, *checker.problems]

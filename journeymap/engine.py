@@ -27,12 +27,10 @@ from .loader import (
     LoadedJourney,
     LoadResult,
     Problem,
-    load_file,
-    load_files,
-    load_paths,
     suggest,
 )
 from .metrics import journey_metrics
+from .reading import load_file, load_files, load_paths
 from .rules import BY_KEY, RULES, Rule, get_rule
 from .source import Limits, bulk
 
@@ -201,7 +199,7 @@ def audit(
 
 
 def audit_loaded(loaded: LoadResult, settings: Settings | None = None) -> AuditResult:
-    """Audit what :func:`~journeymap.loader.load_paths` loaded, keeping its problems."""
+    """Audit what :func:`~journeymap.reading.load_paths` loaded, keeping its problems."""
     result = audit_journeys(loaded.journeys, settings)
     return AuditResult(result.journeys, tuple(sorted((*loaded.problems, *result.problems))))
 

@@ -12,8 +12,8 @@ from .diagram import diagram_source, diff_diagram_source
 from .diagram import render as run_graphviz
 from .diff import diff
 from .engine import audit_journeys
-from .loader import load_paths
 from .output import write_atomic
+from .reading import load_paths
 from .reporters import Format, Options, render
 from .reporters.diff_report import format_markdown, format_text
 

@@ -17,7 +17,7 @@ of the route in the file.
 
 Examples
 --------
->>> from journeymap.loader import load_text
+>>> from journeymap.reading import load_text
 >>> loaded, _ = load_text('''
 ... journey: demo
 ... entry: hello

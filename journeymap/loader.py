@@ -6,11 +6,11 @@ model from :mod:`journeymap.model`, and then the references are checked
 with ``file:line:col`` and plain words; a file with any problem is refused.
 
 Targets of the form ``JOURNEY:STEP`` name a step of another journey; they are
-resolved by :func:`load_paths` across all the files of one run.
+resolved by :func:`journeymap.reading.load_paths` across all the files of one run.
 
 Examples
 --------
->>> loaded, problems = load_text('''
+>>> loaded, problems = load_journey_text('''
 ... journey: demo
 ... entry: hello
 ... nodes:
@@ -23,7 +23,6 @@ demo.yaml:5:26: step `hello`: unknown key `nxt` (did you mean `next`?) [unknown-
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import re
@@ -32,15 +31,14 @@ import stat
 import time
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .model import STEP_TYPES, Journey
-from .source import Limits, SourceMap, bulk, decode, parse_yaml
+from .source import Limits, SourceMap, decode, parse_yaml
 from .visible import visible
 
 JOURNEY_SUFFIXES = (".yaml", ".yml")
@@ -171,7 +169,7 @@ READ_TOP_KEYS = frozenset(
 list under a typo) is passed over before the model, and the key reported."""
 
 
-def _vendor_format(data: dict[str, Any]) -> str | None:
+def vendor_format(data: dict[str, Any]) -> str | None:
     """The contact-centre export ``data`` looks like, if any."""
     if "ContactFlow" in data or ("StartAction" in data and "Actions" in data):
         return "an Amazon Connect flow export"
@@ -254,7 +252,7 @@ def _is_long_form(model: type[BaseModel] | None) -> bool:
     return model is not None and "to" in model.model_fields
 
 
-class _FileChecker:
+class FileChecker:
     """Validate one file's data and turn every error into a located Problem."""
 
     def __init__(self, file: str, source: SourceMap) -> None:
@@ -363,7 +361,7 @@ class _FileChecker:
         self.add(pos, f"{where}{name} must be {expected_kind}, not {shown}{hint}", "wrong-type")
 
 
-def _check_steps(checker: _FileChecker, nodes: dict[str, Any]) -> dict[str, Any]:
+def _check_steps(checker: FileChecker, nodes: dict[str, Any]) -> dict[str, Any]:
     """Validate each step with its own model; return the valid ones."""
     valid: dict[str, Any] = {}
     for step_id, data in nodes.items():
@@ -411,7 +409,7 @@ def _check_steps(checker: _FileChecker, nodes: dict[str, Any]) -> dict[str, Any]
 
 
 def _check_references(
-    checker: _FileChecker,
+    checker: FileChecker,
     steps: dict[str, Any],
     raw_steps: dict[str, Any],
     team_ids: set[str] | None,
@@ -476,23 +474,35 @@ def _check_references(
     return cross
 
 
-def load_text(
+def load_journey_text(
     text: str, file: str = "<text>", limits: Limits | None = None
 ) -> tuple[LoadedJourney | None, list[Problem]]:
-    """Load one journey from YAML text.
+    """Load one journey from journey YAML text (the format itself, no vendor export;
+    :func:`journeymap.reading.load_text` reads those too).
 
     Returns the journey (``None`` when the file has any problem) and the
     problems, sorted by position. ``JOURNEY:STEP`` targets are not checked
-    here; see :func:`load_paths`.
+    here; see :func:`journeymap.reading.load_paths`.
     """
+    checker, data, problems = parse_text(text, file, limits)
+    if checker is None:
+        return None, problems
+    return check_data(data, checker, limits)
+
+
+def parse_text(
+    text: str, file: str, limits: Limits | None = None
+) -> tuple[FileChecker | None, Any, list[Problem]]:
+    """Parse YAML (or JSON) text: a checker holding the positions and the data, or
+    ``None`` and the problems that stop the file (broken syntax, a placeholder, an
+    empty file)."""
     doc, syntax = parse_yaml(text, limits, READ_TOP_KEYS)
     problems = [Problem(file, p.line, p.column, p.message, p.kind) for p in syntax]
     placeholder = placeholder_problem(text, file)
     if placeholder and (  # Twilio's `{{widgets...}}` are expressions, not placeholders
-        doc is None
-        or (isinstance(doc.data, dict) and "Genesys" in (_vendor_format(doc.data) or ""))
+        doc is None or (isinstance(doc.data, dict) and "Genesys" in (vendor_format(doc.data) or ""))
     ):
-        return None, [placeholder]
+        return None, None, [placeholder]
     if doc is None:
         garbled = any(p.kind in _GARBLED for p in syntax)
         if garbled and not _JOURNEY_LINE.search(text):
@@ -505,76 +515,59 @@ def load_text(
                     "not-a-journey",
                 )
             )
-        return None, sorted(problems)
-    checker = _FileChecker(file, doc.source)
+        return None, None, sorted(problems)
+    checker = FileChecker(file, doc.source)
     checker.problems.extend(problems)
-    data = doc.data
-    if data is None:
+    if doc.data is None:
         checker.add(
             (1, 1),
             "the file is empty: a journey needs at least `journey`, `entry` and `nodes`",
             "empty",
         )
-        return None, checker.problems
-    native = False
-    if isinstance(data, str) and len(data) > 64 and " " not in data.strip():
-        from .importers import genesys_native  # a native Architect export: base64 text
+        return None, None, checker.problems
+    return checker, doc.data, []
 
-        decoded = genesys_native.decode(text.strip())
-        if decoded is not None and genesys_native.looks_like(decoded):
-            try:
-                data = genesys_native.to_archy(decoded)
-            except ValueError as exc:
-                checker.add(
-                    (1, 1),
-                    f"this native Genesys Architect export cannot be read: {exc}",
-                    "bad-export",
-                )
-                return None, checker.problems
-            native = True
+
+def check_data(
+    data: Any, checker: FileChecker, limits: Limits | None = None, supported: str = ""
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Check parsed data as a journey. A vendor export that reached here is one no
+    reader took: it is named, with ``supported`` (the formats that are read)."""
     if not isinstance(data, dict):
         checker.add(
-            doc.source.value(()),
+            checker.source.value(()),
             f"the top level must be a mapping with `journey`, `entry` and `nodes`, "
             f"not {_describe(data)}",
             "not-a-journey",
         )
         return None, checker.problems
-
-    vendor = _vendor_format(data)
-    if vendor:
-        from . import importers
-
-        fmt = importers.detect(data)
-        if fmt is not None:
-            importer = importers.IMPORTERS[fmt]
-            try:
-                imported = importers.convert(fmt, data, os.path.splitext(os.path.basename(file))[0])
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                checker.add(
-                    doc.source.value(()),
-                    f"this {vendor.removeprefix('an ').removeprefix('a ')} cannot be read: {exc}",
-                    "bad-export",
-                )
-                return None, checker.problems
-            paths = {} if native else importer.block_paths(data)
-            checker.source = _vendor_source_map(doc.source, paths, imported)
-            return _check_journey(imported, checker, limits)
+    vendor = vendor_format(data)
     if vendor or not {k.lower() for k in data} & set(Journey.model_fields):
         what = f"it looks like {vendor}" if vendor else "it has no `journey`, `entry` or `nodes`"
         keys = ", ".join(f"`{k}`" for k in list(data)[:5])
-        support = (
-            " (journeymap reads Amazon Connect, Twilio Studio and Genesys Archy flows)"
-            if vendor
-            else ""
-        )
+        support = f" (journeymap reads {supported})" if vendor and supported else ""
         checker.add(
-            doc.source.value(()),
+            checker.source.value(()),
             f"this is not a journey file: {what}{support} (its keys: {keys})",
             "not-a-journey" if vendor else "other-yaml",
         )
         return None, checker.problems
-    return _check_journey(data, checker, limits)
+    return check_journey(data, checker, limits)
+
+
+def check_imported(
+    imported: dict[str, Any], checker: FileChecker, paths: dict[str, Loc], limits: Limits | None
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Check journey data an importer made from an export, each step placed at its
+    vendor block (``paths``: block -> where it stands in the parsed export)."""
+    checker.source = _vendor_source_map(checker.source, paths, imported)
+    return check_journey(imported, checker, limits)
+
+
+def add_problem(checker: FileChecker, message: str, kind: str) -> list[Problem]:
+    """The checker's problems with one more at the top of the file."""
+    checker.add(checker.source.value(()), message, kind)
+    return checker.problems
 
 
 def placeholder_problem(text: str, file: str) -> Problem | None:
@@ -609,8 +602,8 @@ def _vendor_source_map(
     return source
 
 
-def _check_journey(
-    data: dict[str, Any], checker: _FileChecker, limits: Limits | None
+def check_journey(
+    data: dict[str, Any], checker: FileChecker, limits: Limits | None
 ) -> tuple[LoadedJourney | None, list[Problem]]:
     """Validate journey data (from a journey file or an import) and its references."""
     file = checker.file
@@ -735,172 +728,6 @@ def _read_stream(path: str | os.PathLike[str], limit: int, seconds: float) -> by
         os.close(fd)
 
 
-def load_file(
-    path: str | os.PathLike[str], limits: Limits | None = None
-) -> tuple[LoadedJourney | None, list[Problem]]:
-    """Load one journey file (or a Dialogflow CX agent folder or archive); see
-    :func:`load_text`."""
-    if _is_agent(Path(path)):
-        return load_agent(path, limits)
-    text, problems = read_file(path, limits)
-    if text is None:
-        return None, problems
-    return load_text(text, str(path), limits)
-
-
-def _is_agent(path: Path) -> bool:
-    from .importers import dialogflow
-
-    if path.is_dir():
-        return dialogflow.agent_root(path) is not None
-    return path.suffix.lower() in (".zip", ".blob") and dialogflow.is_agent_archive(path)
-
-
-def load_package(
-    reader: Any, path: str | os.PathLike[str], limits: Limits | None = None
-) -> tuple[LoadedJourney | None, list[Problem]]:
-    """Load a file in a text telephony format (an Asterisk dialplan, a VoiceXML
-    document, a FreeSWITCH menu file) with the files it pulls in, as one journey whose
-    steps point at their own file and line. ``reader`` is the format's module (see
-    :mod:`journeymap.importers.base`)."""
-    from .importers.base import ReadError
-
-    name = str(path)
-    texts: dict[str, str] = {}
-
-    def read(file: Path) -> str:
-        text, problems = read_file(file, limits)
-        if text is None:
-            first = problems[0]
-            raise ReadError(str(file), first.line, first.column, first.message)
-        texts[str(file)] = text
-        return text
-
-    try:
-        package = reader.read_package(Path(path), read)
-        data = reader.convert_package(package, Path(name).stem)
-        places = reader.block_files(package)
-    except ReadError as exc:
-        return None, [Problem(exc.file, exc.line, exc.column, exc.message, "bad-export")]
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        message = f"this {reader.LABEL.split(' ', 1)[1]} cannot be read: {str(exc)[:200]}"
-        return None, [Problem(name, 1, 1, message, "bad-export")]
-    source = SourceMap()
-    files: dict[str, str] = {}
-    for step_id, step in data["nodes"].items():
-        where = places.get(str(step.get("source")))
-        if where is not None:
-            if where[0] != name:
-                files[step_id] = where[0]
-            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
-    checker = _FileChecker(name, source)
-    loaded, problems = _check_journey(data, checker, limits)
-    if loaded is None:
-        return None, problems
-    return dataclasses.replace(loaded, step_files=files), problems
-
-
-def load_agent(
-    path: str | os.PathLike[str], limits: Limits | None = None
-) -> tuple[LoadedJourney | None, list[Problem]]:
-    """Load an exported Dialogflow CX agent (a folder, or its ``.zip``/``.blob``) as
-    one journey whose steps point at their own page files."""
-    import zipfile
-
-    from .importers import dialogflow
-
-    name = str(path)
-    stem = Path(path).name if Path(path).name != "agent" else Path(path).parent.name
-    try:
-        package = dialogflow.read_package(Path(path))
-        data = dialogflow.convert_package(package, Path(stem).stem)
-        places = dialogflow.block_files(package)
-    except (
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        UnicodeDecodeError,
-        zipfile.BadZipFile,
-        OSError,
-    ) as exc:
-        message = f"this Dialogflow CX agent cannot be read: {str(exc)[:200]}"
-        return None, [Problem(name, 1, 1, message, "bad-export")]
-    source = SourceMap()
-    files: dict[str, str] = {}
-    for step_id, step in data["nodes"].items():
-        where = places.get(str(step.get("source")))
-        if where is not None:
-            files[step_id] = where[0]
-            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
-    checker = _FileChecker(name, source)
-    loaded, problems = _check_journey(data, checker, limits)
-    if loaded is None:
-        return None, problems
-    return dataclasses.replace(loaded, step_files=files), problems
-
-
-def find_journey_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
-    """Files named by ``paths``: files as given, folders searched for ``*.yaml``/``*.yml``.
-
-    Files come in a stable order (folders sorted), each once.
-    """
-    found: list[str] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir() and _is_agent(path):
-            files = [str(path)]
-        elif path.is_dir():
-            agents = sorted(
-                p for p in path.rglob("agent.json") if _is_agent(p.parent)
-            )  # every exported Dialogflow CX agent below: one input each
-            roots = {a.parent for a in agents}
-            files = sorted(
-                [
-                    str(p)
-                    for p in path.rglob("*")
-                    if (
-                        p.suffix in JOURNEY_SUFFIXES
-                        or (p.suffix == ".json" and _is_flow_export(p))
-                        or NATIVE_GENESYS.fullmatch(p.suffix)
-                        or (p.suffix.lower() in (".zip", ".blob") and _is_agent(p))
-                    )
-                    and p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                    and not any(root in p.parents for root in roots)
-                ]
-                + [
-                    str(root)
-                    for root in roots
-                    if not any(part.startswith(".") for part in root.relative_to(path).parts)
-                ]
-            )
-        elif path.exists():
-            files = [str(path)]
-        else:
-            problems.append(Problem(str(given), 0, 0, "no such file or folder", "unreadable"))
-            continue
-        for name in files:
-            key = os.path.realpath(name)
-            if key not in seen:
-                seen.add(key)
-                found.append(name)
-    return found, problems
-
-
-def _is_flow_export(path: Path) -> bool:
-    """Whether a JSON file in a folder is a flow export journeymap reads (by content)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return False
-    return any(mark in head for mark in (b'"StartAction"', b'"ContactFlow"', b'"states"'))
-
-
 def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]:
     """Check ``JOURNEY:STEP`` targets and journey ids across one run."""
     problems: list[Problem] = []
@@ -941,21 +768,6 @@ def resolve_cross_references(journeys: Sequence[LoadedJourney]) -> list[Problem]
     return problems
 
 
-def load_paths(
-    paths: Sequence[str | os.PathLike[str]],
-    limits: Limits | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> LoadResult:
-    """Load every journey named by ``paths`` (files or folders) as one run.
-
-    Journeys with problems are left out of ``journeys``; every problem is in
-    ``problems``, sorted by file and position. ``progress(done, total)`` is
-    called after each file.
-    """
-    files, problems = find_journey_files(paths)
-    return load_files(files, problems, limits, progress)
-
-
 def one_run(
     loaded: Sequence[LoadedJourney], problems: Sequence[Problem], files: Sequence[str]
 ) -> LoadResult:
@@ -969,23 +781,3 @@ def one_run(
         kept = [j for j in kept if j.file not in bad]
         found.extend(cross)
     return LoadResult(tuple(kept), tuple(sorted(found)), tuple(files))
-
-
-def load_files(
-    files: Sequence[str],
-    problems: list[Problem] | None = None,
-    limits: Limits | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> LoadResult:
-    """Load the given journey files as one run; see :func:`load_paths`."""
-    problems = list(problems or [])
-    loaded: list[LoadedJourney] = []
-    with bulk():
-        for done, name in enumerate(files, 1):
-            if progress is not None:
-                progress(done, len(files))
-            journey, file_problems = load_file(name, limits)
-            problems.extend(file_problems)
-            if journey is not None:
-                loaded.append(journey)
-    return one_run(loaded, problems, files)

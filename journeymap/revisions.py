@@ -18,9 +18,9 @@ from .loader import (
     LoadedJourney,
     LoadResult,
     Problem,
-    load_text,
     one_run,
 )
+from .reading import load_text
 from .source import Limits, bulk, decode
 
 _FLOW_MARKS = (b'"StartAction"', b'"ContactFlow"', b'"states"', b'"modules"')

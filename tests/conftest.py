@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.loader import LoadedJourney, load_text
+from journeymap.loader import LoadedJourney
+from journeymap.reading import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 JOURNEYS = ROOT / "journeys"

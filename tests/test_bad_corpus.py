@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from journeymap.loader import load_file, load_text
+from journeymap.reading import load_file, load_text
 from journeymap.source import Limits
 
 BAD = ROOT / "tests" / "bad"

@@ -9,7 +9,7 @@ from conftest import JOURNEYS
 
 import journeymap
 from journeymap.engine import PARALLEL_MIN_FILES, audit_files_parallel
-from journeymap.loader import find_journey_files
+from journeymap.reading import find_journey_files
 from journeymap.reporters import Format, render
 from tests.benchmarks.generate import generate
 

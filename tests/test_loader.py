@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import journey_of, problems_of
 
-from journeymap.loader import load_file, load_paths
+from journeymap.reading import load_file, load_paths
 from journeymap.source import Limits
 
 GOOD = """

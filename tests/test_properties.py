@@ -14,7 +14,7 @@ from journeymap.analysis import Analysis
 from journeymap.config import Settings
 from journeymap.engine import audit_journeys
 from journeymap.graph import build_graph
-from journeymap.loader import load_text
+from journeymap.reading import load_text
 from journeymap.reporters import Format, render
 
 TYPES = ["message", "menu", "input", "queue", "agent", "self_service", "condition", "end"]

@@ -832,7 +832,7 @@ def test_branch_on_missing_input() -> None:
 
 
 def test_uses_must_name_a_step() -> None:
-    from journeymap.loader import load_text
+    from journeymap.reading import load_text
 
     text = """
 journey: x

@@ -46,7 +46,7 @@ def element_id(prefix: str, *parts: str) -> str:
     """A stable id for an SVG element: readable, unique, safe in HTML.
 
     >>> element_id("step", "bank", "main menu")
-    'step-bank-main_menu-a7d4'
+    'step-bank-main_menu-9601'
     >>> element_id("step", "bank", "main_menu")
     'step-bank-main_menu'
     """

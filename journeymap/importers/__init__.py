@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -20,6 +21,9 @@ import yaml
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
 from . import connect, dialogflow, genesys, genesys_native, twilio
+
+TEXT_READERS: tuple[ModuleType, ...] = ()
+"""Readers of text telephony formats (see :mod:`.base`), asked in this order."""
 
 IMPORTERS = {
     "amazon-connect": connect,

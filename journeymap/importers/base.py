@@ -29,9 +29,9 @@ A file that cannot be read raises :class:`ReadError` with the file, line and col
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 
 class ReadError(ValueError):

@@ -12,8 +12,8 @@ and each element keeps where its start tag stands.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 from xml.parsers import expat
 
 from .base import ReadError

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from journeymap.engine import audit
-from journeymap.loader import load_file
+from journeymap.reading import load_file
 
 from .generate import generate
 
@@ -59,7 +59,7 @@ def measure_render(steps: int) -> dict[str, object]:
     """Seconds to draw a generated journey: DOT source, then Graphviz to SVG."""
     from journeymap.diagram import diagram_source, render
     from journeymap.engine import audit_journeys
-    from journeymap.loader import load_text
+    from journeymap.reading import load_text
 
     loaded, _ = load_text(generate(steps), "generated.yaml")
     assert loaded is not None
