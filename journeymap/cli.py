@@ -295,19 +295,28 @@ PROGRESS_MIN_FILES = 20
 
 
 def _progress() -> Callable[[int, int], None] | None:
-    """A progress bar on standard error for long batches in an interactive terminal."""
+    """A progress bar (rich's) on standard error for long batches in an interactive
+    terminal."""
     if not sys.stderr.isatty():
         return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar: Progress | None = None
+    task = None
 
     def show(done: int, total: int) -> None:
+        nonlocal bar, task
         if total < PROGRESS_MIN_FILES:
             return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\rloading {'#' * filled}{'.' * (width - filled)} {done}/{total}")
+        if bar is None:
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            task = bar.add_task("loading", total=total)
+        assert task is not None
+        bar.update(task, completed=done)
         if done == total:
-            sys.stderr.write("\r" + " " * (width + 30) + "\r")
-        sys.stderr.flush()
+            bar.stop()
 
     return show
 
@@ -381,6 +390,20 @@ def audit(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show how to fix each finding.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Text: print only the findings and problems, one line each."
+        ),
+    ] = False,
+    statistics: Annotated[
+        bool,
+        typer.Option("--statistics", help="Text: print only the count of findings per rule."),
+    ] = False,
+    show_source: Annotated[
+        bool,
+        typer.Option("--show-source", help="Text: show the lines of the file around each finding."),
+    ] = False,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -435,9 +458,9 @@ def audit(
     else:
         loaded = load_files(files, missing, limits, _progress())
         result = audit_loaded(loaded, settings)
-    quiet = _passed_over(paths, files, skip_non_journeys)
-    if quiet:  # other YAML found in a folder (a CI workflow): passed over, not an error
-        kept = tuple(p for p in result.problems if not _not_a_journey(p, quiet))
+    passed = _passed_over(paths, files, skip_non_journeys)
+    if passed:  # other YAML found in a folder (a CI workflow): passed over, not an error
+        kept = tuple(p for p in result.problems if not _not_a_journey(p, passed))
         if verbose and len(kept) < len(result.problems):
             for problem in result.problems:
                 if problem not in kept:
@@ -466,10 +489,17 @@ def audit(
     diagrams = None
     if fmt is Format.HTML and loaded is not None:
         diagrams = _svg_diagrams(loaded.journeys, result, timeout)
-    options = Options(color=use_color, verbose=verbose, diagrams=diagrams)
+    options = Options(
+        color=use_color,
+        verbose=verbose,
+        diagrams=diagrams,
+        quiet=quiet,
+        statistics=statistics,
+        show_source=show_source,
+    )
     report = render_report(result, fmt, options)
     if output is None or str(output) == "-":
-        typer.echo(report, nl=False)
+        typer.echo(report, nl=False, color=use_color)
     else:
         try:
             write_atomic(output, report, inputs)

@@ -25,6 +25,9 @@ OUTPUTS = {
     "journeys.json": (Format.JSON, Options()),
     "journeys.md": (Format.MARKDOWN, Options()),
     "journeys.sarif": (Format.SARIF, Options()),
+    "journeys.github.txt": (Format.GITHUB, Options()),
+    "journeys.gitlab.json": (Format.GITLAB, Options()),
+    "journeys.junit.xml": (Format.JUNIT, Options()),
 }
 
 

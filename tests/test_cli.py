@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -253,10 +254,16 @@ def test_settings_are_found_in_parent_folders_up_to_the_repository(
 def test_no_color_and_force_color(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     risky = tmp_path / "risky.yaml"
     risky.write_text(RISKY)
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert "\x1b[" in runner.invoke(app, ["audit", str(risky)], color=True).stdout
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in runner.invoke(app, ["audit", str(risky)], color=True).stdout
+
+    def stdout(**env: str) -> str:  # a real process writing to a pipe, not a terminal
+        clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+        command = [sys.executable, "-m", "journeymap", "audit", str(risky)]
+        done = subprocess.run(command, capture_output=True, text=True, env={**clean, **env})
+        return done.stdout
+
+    assert "\x1b[" not in stdout()
+    assert "\x1b[31m" in stdout(FORCE_COLOR="1")
+    assert "\x1b[" not in stdout(FORCE_COLOR="1", NO_COLOR="1")
 
 
 def test_figures_do_not_depend_on_the_rules_run() -> None:

@@ -79,9 +79,7 @@ def test_hooks_pass_on_an_ordinary_repository(repo: Path, home: Path) -> None:
         assert "owners.yaml" not in run.stdout and "ci.yml" not in run.stdout
 
 
-def test_a_staged_change_is_audited_with_the_journeys_it_links_to(
-    repo: Path, home: Path
-) -> None:
+def test_a_staged_change_is_audited_with_the_journeys_it_links_to(repo: Path, home: Path) -> None:
     checkout = repo / "journeys" / "web-order-checkout.yaml"
     checkout.write_text(checkout.read_text() + "# reviewed\n")
     _git(repo, "add", str(checkout))

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 import journeymap
 from journeymap.cli import app
+from journeymap.findings import AuditResult
+from journeymap.loader import Problem
 from journeymap.reporters import FORMATTERS, Format, render
 
 runner = CliRunner()
@@ -178,3 +180,68 @@ nodes:
     for bad in ("<img", "<script", "<a href", "onerror=alert(1)>", "<strong>bold"):
         assert bad not in html, bad
     assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown as text
+
+
+def _sample_result() -> AuditResult:
+    return journeymap.audit([JOURNEYS])
+
+
+def test_github_annotations_point_at_each_finding_and_escape_values() -> None:
+    from journeymap.reporters import github
+
+    result = _sample_result()
+    lines = github.format(result).splitlines()
+    assert len(lines) == len(result.findings)
+    first = result.findings[0]
+    assert lines[0].startswith(f"::error file={first.file},line={first.line},col={first.column},")
+    assert all("\n" not in line for line in lines)
+    problem = Problem("a:b,c.yaml", 2, 4, "100% broken\nhere", "syntax")
+    shown = github.format(AuditResult((), (problem,)))
+    where = "file=a%3Ab%2Cc.yaml,line=2,col=4,title=journeymap syntax"
+    assert shown == f"::error {where}::100%25 broken%0Ahere\n"
+
+
+def test_gitlab_code_quality_has_the_fields_gitlab_reads() -> None:
+    from journeymap.reporters import gitlab
+
+    result = _sample_result()
+    issues = json.loads(gitlab.format(result))
+    assert len(issues) == len(result.findings)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)  # GitLab needs them unique
+    for issue, finding in zip(issues, result.findings, strict=True):
+        assert issue["check_name"] == finding.name
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"] == {"path": finding.file, "lines": {"begin": finding.line}}
+        assert issue["fingerprint"] == finding.fingerprint
+
+
+def test_junit_counts_a_failure_per_finding_and_a_pass_per_clean_journey() -> None:
+    import xml.etree.ElementTree as ET
+
+    from journeymap.reporters import junit
+
+    result = _sample_result()
+    root = ET.fromstring(junit.format(result))
+    assert root.get("failures") == str(len(result.findings))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [j.file for j in result.journeys]
+    clean = [j for j in result.journeys if not j.findings]
+    assert clean  # the samples include a journey with no findings
+    passing = [c for c in root.iter("testcase") if c.find("failure") is None]
+    assert len(passing) == len(clean)
+    assert root.get("tests") == str(len(result.findings) + len(clean))
+
+
+def test_statistics_quiet_and_show_source() -> None:
+    from journeymap.reporters import text
+
+    result = _sample_result()
+    stats = text.format(result, statistics=True).splitlines()
+    counts = [int(line.split()[0]) for line in stats]
+    assert sum(counts) == len(result.findings) and counts == sorted(counts, reverse=True)
+    quiet = text.format(result, quiet=True).splitlines()
+    assert len(quiet) == len(result.findings)
+    shown = text.format(result, quiet=True, show_source=True)
+    first = result.findings[0]
+    step_line = Path(first.file).read_text().splitlines()[first.line - 1]
+    assert f">{first.line} | {step_line}" in shown

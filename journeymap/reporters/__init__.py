@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..findings import AuditResult
-from . import html, json_report, markdown, sarif, text
+from . import github, gitlab, html, json_report, junit, markdown, sarif, text
 
 
 class Format(StrEnum):
@@ -23,6 +23,9 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     SARIF = "sarif"
     HTML = "html"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    JUNIT = "junit"
 
 
 @dataclass(frozen=True)
@@ -33,16 +36,32 @@ class Options:
     verbose: bool = False
     diagrams: dict[str, str] | None = None
     """SVG diagrams by journey id, for formats that embed them (HTML)."""
+    quiet: bool = False
+    """Text: only the findings and problems, one line each (no figures, no summary)."""
+    statistics: bool = False
+    """Text: only the count of findings per rule."""
+    show_source: bool = False
+    """Text: the lines of the file around each finding's step."""
 
 
 Formatter = Callable[[AuditResult, Options], str]
 
 FORMATTERS: dict[Format, Formatter] = {
-    Format.TEXT: lambda result, options: text.format(result, options.color, options.verbose),
+    Format.TEXT: lambda result, options: text.format(
+        result,
+        options.color,
+        options.verbose,
+        quiet=options.quiet,
+        statistics=options.statistics,
+        show_source=options.show_source,
+    ),
     Format.JSON: lambda result, options: json_report.format(result),
     Format.MARKDOWN: lambda result, options: markdown.format(result),
     Format.SARIF: lambda result, options: sarif.format(result),
     Format.HTML: lambda result, options: html.format(result, options.diagrams),
+    Format.GITHUB: lambda result, options: github.format(result),
+    Format.GITLAB: lambda result, options: gitlab.format(result),
+    Format.JUNIT: lambda result, options: junit.format(result),
 }
 
 

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from ..findings import AuditResult, JourneyAudit, Severity
+from collections import Counter
+
+from rich.color import ColorSystem
+from rich.style import Style
+
+from ..findings import AuditResult, Finding, JourneyAudit, Severity
 from ..rules import get_rule
 from ..visible import visible
 from .common import handoffs_text, number, plural, severity_counts
 
 COLORS = {
-    Severity.CRITICAL: "1;31",
-    Severity.HIGH: "31",
-    Severity.MEDIUM: "33",
-    Severity.LOW: "36",
-    Severity.INFO: "2",
+    Severity.CRITICAL: Style(color="red", bold=True),
+    Severity.HIGH: Style(color="red"),
+    Severity.MEDIUM: Style(color="yellow"),
+    Severity.LOW: Style(color="cyan"),
+    Severity.INFO: Style(dim=True),
 }
-BOLD = "1"
+BOLD = Style(bold=True)
 
 
-def _style(text: str, color: bool, code: str) -> str:
-    """``text`` in an ANSI colour when ``color`` is on."""
-    return f"\033[{code}m{text}\033[0m" if color else text
+def _style(text: str, color: bool, style: Style) -> str:
+    """``text`` in ``style`` (rendered by rich for a standard terminal) when ``color``
+    is on."""
+    return style.render(text, color_system=ColorSystem.STANDARD) if color else text
 
 
 def _hurdles(value: float) -> str:
@@ -44,15 +50,62 @@ def _figures(audit: JourneyAudit) -> str:
     )
 
 
-def _journey(audit: JourneyAudit, color: bool, verbose: bool) -> list[str]:
+def _finding_line(f: Finding, color: bool) -> str:
+    severity = _style(f"{f.severity.value:<8}", color, COLORS[f.severity])
+    return (
+        f"{visible(f.file)}:{f.line}:{f.column}: {severity} {f.rule} {f.name}: {visible(f.message)}"
+    )
+
+
+SOURCE_BEFORE, SOURCE_AFTER = 1, 3
+"""Lines shown before and after a finding's line with ``--show-source``."""
+SOURCE_WIDTH = 120
+
+
+def _file_lines(file: str, cache: dict[str, list[str]]) -> list[str]:
+    """The lines of ``file`` (read once per report; none when it cannot be read)."""
+    if file not in cache:
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read(64 * 1024 * 1024)
+            cache[file] = raw.decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[file] = []
+    return cache[file]
+
+
+def _source(f: Finding, color: bool, cache: dict[str, list[str]]) -> list[str]:
+    """The lines of the file around the finding's step, numbered, with a caret under
+    the column (like ruff's ``--show-source``)."""
+    lines = _file_lines(f.file, cache)
+    if not 1 <= f.line <= len(lines):
+        return []
+    first, last = max(1, f.line - SOURCE_BEFORE), min(len(lines), f.line + SOURCE_AFTER)
+    width = len(str(last))
+    shown: list[str] = []
+    for number_ in range(first, last + 1):
+        text = visible(lines[number_ - 1][:SOURCE_WIDTH].expandtabs(4))
+        marker = ">" if number_ == f.line else " "
+        shown.append(f"   {marker}{number_:>{width}} | {text}")
+        if number_ == f.line:
+            caret = _style("^", color, COLORS[f.severity])
+            shown.append(f"    {' ' * width} | {' ' * max(f.column - 1, 0)}{caret}")
+    return shown
+
+
+def _journey(
+    audit: JourneyAudit,
+    color: bool,
+    verbose: bool,
+    show_source: bool = False,
+    cache: dict[str, list[str]] | None = None,
+) -> list[str]:
     title = f"{audit.title} ({audit.journey})" if audit.title else audit.journey
     lines = [_style(visible(f"{audit.file} — {title}"), color, BOLD)]
     for f in audit.findings:
-        severity = _style(f"{f.severity.value:<8}", color, COLORS[f.severity])
-        lines.append(
-            f"{visible(f.file)}:{f.line}:{f.column}: {severity} {f.rule} {f.name}: "
-            f"{visible(f.message)}"
-        )
+        lines.append(_finding_line(f, color))
+        if show_source:
+            lines.extend(_source(f, color, cache if cache is not None else {}))
         if f.path:
             lines.append(visible(f"    path: {' → '.join(f.path)}"))
         if f.source_ref:
@@ -73,16 +126,50 @@ def _journey(audit: JourneyAudit, color: bool, verbose: bool) -> list[str]:
     return lines
 
 
-def format(result: AuditResult, color: bool = False, verbose: bool = False) -> str:
-    """The terminal report of ``result``."""
+def _statistics(result: AuditResult) -> str:
+    """The count of findings per rule, most frequent first (``--statistics``)."""
+    counts = Counter((f.rule, f.name, f.severity) for f in result.findings)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines = [
+        f"{n:>{width}}  {rule}  {name:<24} {severity.value}" for (rule, name, severity), n in ranked
+    ]
+    if result.problems:
+        lines.append(
+            f"{len(result.problems):>{width}}  {plural(len(result.problems), 'input problem')}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+def format(
+    result: AuditResult,
+    color: bool = False,
+    verbose: bool = False,
+    *,
+    quiet: bool = False,
+    statistics: bool = False,
+    show_source: bool = False,
+) -> str:
+    """The terminal report of ``result``; ``quiet`` prints only the findings and the
+    problems, ``statistics`` only the count per rule, ``show_source`` the file's lines
+    around each finding."""
+    if statistics:
+        return _statistics(result)
     lines: list[str] = []
     for problem in result.problems:
         shown = visible(str(problem))
         lines.append(f"{shown} (not audited)" if problem.kind != "unknown-rule" else shown)
+    cache: dict[str, list[str]] = {}
+    if quiet:
+        for f in result.findings:
+            lines.append(_finding_line(f, color))
+            if show_source:
+                lines.extend(_source(f, color, cache))
+        return "".join(line + "\n" for line in lines)
     if result.problems:
         lines.append("")
     for audit in result.journeys:
-        lines.extend(_journey(audit, color, verbose))
+        lines.extend(_journey(audit, color, verbose, show_source, cache))
         lines.append("")
     if len(result.journeys) > 1:
         lines.append("Journeys, worst first:")
