@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from . import __version__
 from .baseline import apply_baseline, baseline_text, load_baseline
@@ -29,7 +30,7 @@ from .engine import (
     select_rules,
 )
 from .findings import AuditResult, Severity
-from .loader import LoadedJourney, LoadResult, Problem
+from .loader import LoadedJourney, LoadResult, Problem, suggest
 from .model import ID_PATTERN, journey_json_schema
 from .output import OutputError, write_atomic
 from .reading import find_journey_files, load_files, load_paths
@@ -43,6 +44,10 @@ from .visible import visible
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
+
+# typer prints an argument's Python type after its name (`PATH <list[Path]>`); each
+# argument's help already says what it takes.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="journeymap",
@@ -80,16 +85,56 @@ PathsArg = Annotated[
         metavar="PATH",
     ),
 ]
+
+
+def _choice(what: str, choices: Sequence[str]) -> Callable[[str | None], str | None]:
+    """A callback that accepts one of ``choices`` (any case) and otherwise says what is
+    allowed, with the nearest choice: "`svgg` is not a format; use one of svg, png, pdf,
+    dot (did you mean `svg`?)"."""
+
+    def check(value: str | None) -> str | None:
+        if value is None or value.lower() in choices:
+            return value.lower() if value is not None else None
+        raise typer.BadParameter(
+            f"`{value}` is not {what}; use one of {', '.join(choices)}{suggest(value, choices)}"
+        )
+
+    return check
+
+
+def _metavar(choices: Sequence[str]) -> str:
+    return "[" + "|".join(choices) + "]"
+
+
+SEVERITIES = tuple(s.value for s in Severity)
+RENDER_FORMATS = ("svg", "png", "pdf", "dot")
+"""What ``render --format`` takes (:data:`journeymap.diagram.render.FORMATS`; a test
+keeps the two equal, so the CLI starts without loading the diagram code)."""
+RENDER_VIEWS = ("full", "teams", "focus")
+"""What ``render --view`` takes (:data:`journeymap.diagram.build.VIEWS`)."""
+
+
 MaxFileSize = Annotated[
     float,
-    typer.Option("--max-file-size", help="Largest journey file read, in MiB.", min=0.001, max=4096),
+    typer.Option(
+        "--max-file-size",
+        help="Largest journey file read, in MiB.",
+        min=0.001,
+        max=4096,
+        metavar="MIB",
+    ),
 ]
 
 
 Jobs = Annotated[
     int,
     typer.Option(
-        "--jobs", "-j", help="Processes reading a batch of files (0: one per core).", min=0, max=256
+        "--jobs",
+        "-j",
+        help="Processes reading a batch of files (0: one per core).",
+        min=0,
+        max=256,
+        metavar="N",
     ),
 ]
 
@@ -101,6 +146,7 @@ Timeout = Annotated[
         help="Seconds Graphviz may take per diagram (render, and the HTML report).",
         min=1,
         max=86_400,
+        metavar="SECONDS",
     ),
 ]
 
@@ -110,7 +156,10 @@ def _workers(jobs: int) -> int:
 
 
 MaxSteps = Annotated[
-    int, typer.Option("--max-steps", help="Most steps in one journey.", min=1, max=100_000_000)
+    int,
+    typer.Option(
+        "--max-steps", help="Most steps in one journey.", min=1, max=100_000_000, metavar="N"
+    ),
 ]
 
 
@@ -190,10 +239,12 @@ def schema(
 
 @app.command()
 def init(
-    name: Annotated[str, typer.Argument(help="Journey id: letters, digits, - _ .")],
+    name: Annotated[str, typer.Argument(help="Journey id: letters, digits, - _ .", metavar="NAME")],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default: NAME.yaml here)."),
+        typer.Option(
+            "--output", "-o", help="File to write (default: NAME.yaml here).", metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Write a small commented starter journey; never over an existing file."""
@@ -345,22 +396,31 @@ def _svg_diagrams(
 def audit(
     paths: PathsArg,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = Format.TEXT,
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format.",
+            callback=_choice("a format", tuple(Format)),
+            metavar=_metavar(tuple(Format)),
+        ),
+    ] = "text",
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
             help="Write the report to this file (default, or `-`: standard output).",
+            metavar="FILE",
         ),
     ] = None,
     fail_on: Annotated[
-        Severity | None,
+        str | None,
         typer.Option(
             "--fail-on",
             help="Exit 1 when a finding at or above this severity exists [default: high].",
-            case_sensitive=False,
+            callback=_choice("a severity", SEVERITIES),
+            metavar=_metavar(SEVERITIES),
             show_default=False,
         ),
     ] = None,
@@ -385,6 +445,7 @@ def audit(
         typer.Option(
             "--config",
             help="Settings file (.journeymap.yaml or pyproject.toml); default: the one here.",
+            metavar="FILE",
         ),
     ] = None,
     verbose: Annotated[
@@ -407,12 +468,16 @@ def audit(
     baseline: Annotated[
         Path | None,
         typer.Option(
-            "--baseline", help="Leave out (and count) the findings this baseline accepts."
+            "--baseline",
+            help="Leave out (and count) the findings this baseline accepts.",
+            metavar="FILE",
         ),
     ] = None,
     write_baseline: Annotated[
         Path | None,
-        typer.Option("--write-baseline", help="Record today's findings as the baseline."),
+        typer.Option(
+            "--write-baseline", help="Record today's findings as the baseline.", metavar="FILE"
+        ),
     ] = None,
     exit_zero: Annotated[
         bool,
@@ -440,7 +505,9 @@ def audit(
     Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 a file
     could not be loaded, or a usage error.
     """
-    settings = _settings(config, _split(select), _split(ignore), fail_on, verbose)
+    report_format = Format(fmt)
+    severity = Severity(fail_on) if fail_on is not None else None
+    settings = _settings(config, _split(select), _split(ignore), severity, verbose)
     files, missing = find_journey_files(paths)
     if not files and not missing:  # an empty or unreadable folder audits nothing: say so
         typer.echo(
@@ -452,7 +519,7 @@ def audit(
     limits = _limits(max_file_size, max_steps)
     workers = _workers(jobs)
     loaded: LoadResult | None = None
-    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and fmt is not Format.HTML:
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and report_format is not Format.HTML:
         result = audit_files_parallel(files, settings, limits, workers, _progress())
         result = replace(result, problems=tuple(sorted((*missing, *result.problems))))
     else:
@@ -487,7 +554,7 @@ def audit(
         result = apply_baseline(result, accepted)
     use_color = color if color is not None else _color_default(output)
     diagrams = None
-    if fmt is Format.HTML and loaded is not None:
+    if report_format is Format.HTML and loaded is not None:
         diagrams = _svg_diagrams(loaded.journeys, result, timeout)
     options = Options(
         color=use_color,
@@ -497,7 +564,7 @@ def audit(
         statistics=statistics,
         show_source=show_source,
     )
-    report = render_report(result, fmt, options)
+    report = render_report(result, report_format, options)
     if output is None or str(output) == "-":
         typer.echo(report, nl=False, color=use_color)
     else:
@@ -519,7 +586,11 @@ def render(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="svg, png, pdf, or dot (DOT source; no Graphviz needed)."
+            "--format",
+            "-f",
+            help="svg, png, pdf, or dot (DOT source; no Graphviz needed).",
+            callback=_choice("a diagram format", RENDER_FORMATS),
+            metavar=_metavar(RENDER_FORMATS),
         ),
     ] = "svg",
     view: Annotated[
@@ -528,6 +599,8 @@ def render(
             "--view",
             help="full: every step; teams: one box per team (the silo picture); "
             "focus: only the steps and routes of the findings.",
+            callback=_choice("a view", RENDER_VIEWS),
+            metavar=_metavar(RENDER_VIEWS),
         ),
     ] = "full",
     rule: Annotated[
@@ -544,10 +617,11 @@ def render(
             help="A folder (one file per journey, named after it) or, for one journey, a file "
             "[default: here, never replacing a file].",
             show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (see `audit`).")
+        Path | None, typer.Option("--config", help="Settings file (see `audit`).", metavar="FILE")
     ] = None,
     timeout: Timeout = 600.0,
     max_file_size: MaxFileSize = 32.0,
@@ -557,13 +631,9 @@ def render(
     Writes one file per journey. Exit codes: 0 written; 2 bad input, usage error,
     or Graphviz missing (`--format dot` works without it).
     """
-    from .diagram import FORMATS, VIEWS, RenderError, diagram_source
+    from .diagram import RenderError, diagram_source
     from .diagram import render as run_graphviz
 
-    if fmt not in FORMATS:
-        raise _fail(f"unknown format `{fmt}`; use one of {', '.join(FORMATS)}")
-    if view not in VIEWS:
-        raise _fail(f"unknown view `{view}`; use one of {', '.join(VIEWS)}")
     rules = _split(rule)
     for key in rules:
         if get_rule(key) is None:
@@ -633,13 +703,17 @@ def _load_side(name: str, paths: list[str], limits: Limits) -> LoadResult:
 @app.command()
 def diff(
     old: Annotated[
-        str, typer.Argument(help="The version before: a file, a folder or a git revision.")
+        str,
+        typer.Argument(
+            help="The version before: a file, a folder or a git revision.", metavar="OLD"
+        ),
     ],
     new: Annotated[
         str,
         typer.Argument(
             help="The version after: a file, a folder, a git revision, `.` for the work "
-            "tree or `:` for git's index."
+            "tree or `:` for git's index.",
+            metavar="NEW",
         ),
     ],
     paths: Annotated[
@@ -647,23 +721,35 @@ def diff(
         typer.Argument(
             help="With revisions: the files or folders to compare (after `--`).",
             show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = DiffFormat.TEXT,
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format.",
+            callback=_choice("a format", tuple(DiffFormat)),
+            metavar=_metavar(tuple(DiffFormat)),
+        ),
+    ] = "text",
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the report to this file (default, or `-`: stdout)."
+            "--output",
+            "-o",
+            help="Write the report to this file (default, or `-`: stdout).",
+            metavar="FILE",
         ),
     ] = None,
     fail_on: Annotated[
-        Severity | None,
+        str | None,
         typer.Option(
             "--fail-on",
             help="Exit 1 when the change introduces a finding at or above this severity.",
-            case_sensitive=False,
+            callback=_choice("a severity", SEVERITIES),
+            metavar=_metavar(SEVERITIES),
         ),
     ] = None,
     fail_on_worse: Annotated[
@@ -673,6 +759,7 @@ def diff(
             help="Exit 1 when a figure gets worse by more than an amount, e.g. "
             "`hurdles:1,handoffs:1,person` (figures: person, hurdles, resolution, menus, "
             "handoffs, friction).",
+            metavar="FIGURES",
         ),
     ] = None,
     diagram: Annotated[
@@ -681,10 +768,12 @@ def diff(
             "--diagram",
             help="Folder for an SVG of each changed journey's new version, with what "
             "changed marked.",
+            metavar="FOLDER",
         ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file.", show_default=False)
+        Path | None,
+        typer.Option("--config", help="Settings file.", show_default=False, metavar="FILE"),
     ] = None,
     max_file_size: MaxFileSize = 32.0,
 ) -> None:
@@ -700,7 +789,7 @@ def diff(
     from .diff import fails, parse_thresholds
     from .reporters import diff_report
 
-    settings = _settings(config, [], [], fail_on)
+    settings = _settings(config, [], [], Severity(fail_on) if fail_on is not None else None)
     try:
         thresholds = parse_thresholds(
             fail_on_worse if fail_on_worse is not None else settings.fail_on_worse
@@ -718,7 +807,7 @@ def diff(
         DiffFormat.JSON: diff_report.format_json,
         DiffFormat.MARKDOWN: diff_report.format_markdown,
         DiffFormat.SARIF: diff_report.format_sarif,
-    }[fmt]
+    }[DiffFormat(fmt)]
     report = render(result)
     inputs = [*before.files, *after.files] + ([str(config)] if config is not None else [])
     if output is None or str(output) == "-":
@@ -771,11 +860,13 @@ def import_(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Flow exports (Amazon Connect, Twilio Studio, Genesys Archy).", metavar="FILE"
+            help="Flow exports (Amazon Connect, Twilio Studio, Genesys Archy, Dialogflow CX "
+            "agents).",
+            metavar="FILE",
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder for the journey files.")
+        Path, typer.Option("--output", "-o", help="Folder for the journey files.", metavar="FOLDER")
     ] = Path("."),
 ) -> None:
     """Convert contact-centre flow exports into journey YAML files you can edit and audit.
@@ -831,7 +922,9 @@ def list_rules() -> None:
 
 @app.command()
 def explain(
-    rule: Annotated[str, typer.Argument(help="A rule id (JM101) or name (endless-loop).")],
+    rule: Annotated[
+        str, typer.Argument(help="A rule id (JM101) or name (endless-loop).", metavar="RULE")
+    ],
 ) -> None:
     """Print a rule's docs: what it finds, why it matters, an example, how to fix it."""
     found = get_rule(rule)

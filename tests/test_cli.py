@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -293,3 +294,31 @@ def test_other_yaml_in_a_folder_is_passed_over(tmp_path: Path) -> None:
     # a broken journey in the folder is still an error
     (tmp_path / "broken.yaml").write_text("journey: x\nentry: a\nnodes: {a: {type: mesage}}\n")
     assert run("validate", str(tmp_path))[0] == 2
+
+
+def test_help_names_what_each_option_takes_without_python_types() -> None:
+    for command in ("validate", "audit", "render", "explain", "init", "import", "diff"):
+        code, out, _ = run(command, "--help")
+        assert code == 0
+        assert not re.search(r"<[a-z]", out) and "list[" not in out, (command, out)
+    render_help = run("render", "--help")[1]
+    assert "[svg|png|pdf|dot]" in render_help and "[full|teams|focus]" in render_help
+
+
+def test_a_typo_in_a_choice_says_what_is_allowed_and_the_nearest() -> None:
+    from journeymap.cli import RENDER_FORMATS, RENDER_VIEWS
+    from journeymap.diagram.build import VIEWS
+    from journeymap.diagram.render import FORMATS
+
+    assert (RENDER_FORMATS, RENDER_VIEWS) == (FORMATS, VIEWS)
+    cases = {
+        ("render", "x.yaml", "-f", "svgg"): "use one of svg, png, pdf, dot (did you mean `svg`?)",
+        ("render", "x.yaml", "--view", "team"): "(did you mean `teams`?)",
+        ("audit", "x.yaml", "--fail-on", "hihg"): "use one of critical, high, medium, low, info",
+        ("audit", "x.yaml", "-f", "jsno"): "(did you mean `json`?)",
+        ("diff", "a", "b", "--fail-on", "meduim"): "(did you mean `medium`?)",
+    }
+    for args, expected in cases.items():
+        code, out, err = run(*args)
+        assert code == 2 and expected in out + err, (args, out + err)
+        assert "Value error" not in out + err

@@ -43,7 +43,7 @@ def format(result: AuditResult) -> str:
 
     >>> from journeymap.findings import AuditResult
     >>> from journeymap.loader import Problem
-    >>> print(format(AuditResult((), (Problem("a,b.yaml", 3, 5, "50% done", "syntax"),))))
+    >>> print(format(AuditResult((), (Problem("a,b.yaml", 3, 5, "50% done", "syntax"),))), end="")
     ::error file=a%2Cb.yaml,line=3,col=5,title=journeymap syntax::50%25 done
     """
     lines = [
