@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .findings import Severity
 from .loader import FileChecker, Problem
 from .model import AuditBlock, Ignore, Weights
-from .source import parse_yaml
+from .source import SourceMap, parse_yaml
 
 CONFIG_FILE = ".journeymap.yaml"
 
@@ -154,28 +156,7 @@ def load_config(path: Path) -> tuple[Settings | None, list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 1, 1, f"cannot read the settings file: {exc}", "config")]
     if path.suffix == ".toml":
-        try:
-            table = tomllib.loads(text).get("tool", {}).get("journeymap", {})
-        except tomllib.TOMLDecodeError as exc:
-            return None, [Problem(name, 1, 1, f"not valid TOML: {exc}", "config")]
-        data: Any = {k.replace("-", "_"): v for k, v in table.items()}
-        line = next(
-            (i for i, row in enumerate(text.splitlines(), 1) if row.strip() == "[tool.journeymap]"),
-            1,
-        )
-        try:
-            return Settings().merged(data), []
-        except ValidationError as exc:
-            return None, [
-                Problem(
-                    name,
-                    line,
-                    1,
-                    f"[tool.journeymap] `{'.'.join(map(str, e['loc']))}`: {e['msg']}",
-                    "config",
-                )
-                for e in exc.errors()
-            ]
+        return _load_toml(name, text)
     doc, syntax = parse_yaml(text)
     problems = [Problem(name, p.line, p.column, p.message, p.kind) for p in syntax]
     if doc is None:
@@ -190,6 +171,98 @@ def load_config(path: Path) -> tuple[Settings | None, list[Problem]]:
         for error in exc.errors():
             checker.pydantic_error(error, Settings, ())
         return None, [*problems, *checker.problems]
+
+
+_DID_YOU_MEAN = re.compile(r"\(did you mean `[a-z_]+`\?\)")
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_TOML_KEY = re.compile(
+    r"""^(\s*)((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=\s*"""
+)
+_TOML_PART = re.compile(r"""\s*("([^"]*)"|'([^']*)'|[A-Za-z0-9_-]+)\s*""")
+
+
+def _toml_parts(dotted: str) -> list[str]:
+    return [m.group(2) or m.group(3) or m.group(1) for m in _TOML_PART.finditer(dotted.strip())]
+
+
+def _toml_source(text: str) -> tuple[SourceMap, dict[str, str]]:
+    """Where each key of ``[tool.journeymap]`` stands (paths with ``-`` read as ``_``),
+    and each key as written, by its read name; a line-level scan, enough to point at a
+    key (tomllib keeps no positions)."""
+    source = SourceMap()
+    written: dict[str, str] = {}
+    table: list[str] | None = None
+    for number, row in enumerate(text.splitlines(), 1):
+        header = _TOML_TABLE.match(row)
+        if header:
+            parts = _toml_parts(header.group(1))
+            if parts[:2] == ["tool", "journeymap"]:
+                table = [p.replace("-", "_") for p in parts[2:]]
+                for p in parts[2:]:
+                    written[p.replace("-", "_")] = p
+                column = row.index("[") + 1
+                if table:
+                    source.keys[tuple(table)] = source.values[tuple(table)] = (number, column)
+                else:
+                    source.values[()] = (number, column)
+            else:
+                table = None
+            continue
+        key = _TOML_KEY.match(row) if table is not None else None
+        if key is None or table is None:
+            continue
+        parts = _toml_parts(key.group(2))
+        for p in parts:
+            written[p.replace("-", "_")] = p
+        loc = (*table, *(p.replace("-", "_") for p in parts))
+        source.keys[loc] = (number, len(key.group(1)) + 1)
+        source.values[loc] = (number, key.end() + 1)
+    return source, written
+
+
+def _normalised(table: dict[str, Any]) -> dict[str, Any]:
+    """TOML keys with ``-`` read as ``_`` (``fail-on`` is ``fail_on``), in the table and
+    in ``weights``; the keys of ``ignore`` (rule names) are kept as written."""
+    found: dict[str, Any] = {}
+    for key, value in table.items():
+        key = key.replace("-", "_")
+        if key == "weights" and isinstance(value, dict):
+            value = {k.replace("-", "_"): v for k, v in value.items()}
+        found[key] = value
+    return found
+
+
+def _load_toml(name: str, text: str) -> tuple[Settings | None, list[Problem]]:
+    """Settings from ``[tool.journeymap]`` of a ``pyproject.toml``, problems placed at
+    the key as written, with the same words as a ``.journeymap.yaml``'s."""
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("journeymap", {})
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_AT.search(str(exc))
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (1, 1)
+        message = _TOML_AT.sub("", str(exc)).strip()
+        return None, [Problem(name, line, column, f"this is not valid TOML: {message}", "syntax")]
+    if not isinstance(table, dict):
+        return None, [Problem(name, 1, 1, "`tool.journeymap` must be a table", "config")]
+    try:
+        return Settings().merged(_normalised(table)), []
+    except ValidationError as exc:
+        source, written = _toml_source(text)
+        checker = FileChecker(name, source)
+        for error in exc.errors():
+            checker.pydantic_error(error, Settings, ())
+        dashed = any("-" in key for key in written.values())  # the file's own style
+        problems = []
+        for problem in checker.problems:
+            message = problem.message
+            for read, as_written in written.items():
+                if read != as_written:
+                    message = message.replace(f"`{read}`", f"`{as_written}`")
+            if dashed:
+                message = _DID_YOU_MEAN.sub(lambda m: m.group(0).replace("_", "-"), message)
+            problems.append(dataclasses.replace(problem, message=f"[tool.journeymap] {message}"))
+        return None, sorted(problems)
 
 
 def find_config(start: Path) -> Path | None:

@@ -322,3 +322,29 @@ def test_a_typo_in_a_choice_says_what_is_allowed_and_the_nearest() -> None:
         code, out, err = run(*args)
         assert code == 2 and expected in out + err, (args, out + err)
         assert "Value error" not in out + err
+
+
+def test_pyproject_settings_errors_point_at_the_key_as_written(tmp_path: Path) -> None:
+    (tmp_path / "line.yaml").write_text(GOOD)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\nname = "x"\n\n[tool.journeymap]\nfail-on = "hgh"\nmax-hurdle = 3\n'
+        "\n[tool.journeymap.weights]\nmenus = 2\n"
+    )
+    code, out, err = run("audit", str(tmp_path / "line.yaml"), "--config", str(pyproject))
+    assert code == 2
+    assert (
+        f"{pyproject}:5:11: [tool.journeymap] `fail-on` cannot be `hgh`; use one of: critical, "
+        "high, medium, low, info (did you mean `high`?) [bad-value]" in out + err
+    )
+    assert (
+        f"{pyproject}:6:1: [tool.journeymap] unknown key `max-hurdle` (did you mean "
+        "`max-hurdles`?)" in out + err
+    )
+    assert f"{pyproject}:9:1: [tool.journeymap] unknown key `menus` (did you mean `menu`?)" in (
+        out + err
+    )
+    assert "Input should be" not in out + err and "Extra inputs" not in out + err
+    pyproject.write_text("[tool.journeymap]\nfail-on = hgh\n")
+    code, out, err = run("audit", str(tmp_path / "line.yaml"), "--config", str(pyproject))
+    assert code == 2 and f"{pyproject}:2:11: this is not valid TOML" in out + err
