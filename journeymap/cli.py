@@ -199,9 +199,8 @@ def validate(
     for name in result.files:
         if name in loaded:
             journey = loaded[name].journey
-            count = len(journey.nodes)
-            plural = "" if count == 1 else "s"
-            typer.echo(visible(f"{name}: OK (journey `{journey.journey}`, {count} step{plural})"))
+            steps = plural(len(journey.nodes), "step")
+            typer.echo(visible(f"{name}: OK (journey `{journey.journey}`, {steps})"))
     for lines in by_file.values():
         for line in lines:
             typer.echo(line)
@@ -211,8 +210,8 @@ def validate(
         raise typer.Exit(EXIT_INPUT)
     if result.problems:
         typer.echo(
-            f"{len(result.problems)} problem(s) in {bad} file(s); "
-            f"{len(result.journeys)} of {len(result.files)} file(s) valid",
+            f"{plural(len(result.problems), 'problem')} in {plural(bad, 'file')}; "
+            f"{len(result.journeys)} of {plural(len(result.files), 'file')} valid",
             err=True,
         )
         raise typer.Exit(EXIT_INPUT)

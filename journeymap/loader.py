@@ -23,6 +23,7 @@ demo.yaml:5:26: step `hello`: unknown key `nxt` (did you mean `next`?) [unknown-
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -124,6 +125,10 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+def _looks_like_step(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("type"), str)
 
 
 def _describe(value: Any) -> str:
@@ -277,6 +282,11 @@ class FileChecker:
             hint = suggest(key, valid)
             if not hint and " " in key.strip():
                 hint = " (inside `{...}` a `,` starts a new key: put text with commas in quotes)"
+            if not hint and len(loc) == 3 and loc[0] == "nodes" and _looks_like_step(value):
+                hint = (
+                    f": it looks like a step indented too far (a step id sits directly under "
+                    f"`nodes`, at the same indent as `{loc[1]}`)"
+                )
             self.add(self.source.key(loc), f"{where}unknown key `{key}`{hint}", "unknown-key")
             return
         if kind == "missing":
@@ -637,9 +647,65 @@ def check_journey(
     teams = data.get("teams", {})
     team_ids = set(teams) if isinstance(teams, dict) else None
     cross = _check_references(checker, steps, raw_steps, team_ids, data.get("entry"))
+    misnamed = _misnamed_keys(data)
+    if misnamed:
+        checker.problems = _without_cascade(checker.problems, misnamed)
     if checker.problems or journey is None:
         return None, sorted(checker.problems)
     return LoadedJourney(journey, file, checker.source, tuple(cross)), []
+
+
+STEP_WORDS = frozenset({"steps", "step", "states", "blocks", "node", "pages", "actions"})
+"""What people write for ``nodes``."""
+
+
+def _misnamed_keys(data: dict[str, Any]) -> dict[str, str]:
+    """Top-level keys of the format that are missing, each with the unknown key written
+    in its place (``steps`` for ``nodes``, ``tems`` for ``teams``)."""
+    fields = [f for f in Journey.model_fields if f not in data]
+    found: dict[str, str] = {}
+    for key in data:
+        if not isinstance(key, str) or key in Journey.model_fields:
+            continue
+        if key.lower() in STEP_WORDS and "nodes" in fields:
+            found.setdefault("nodes", key)
+            continue
+        close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+        if close:
+            found.setdefault(close[0], key)
+    return found
+
+
+def _without_cascade(problems: list[Problem], misnamed: dict[str, str]) -> list[Problem]:
+    """One problem for a misnamed top-level key, not one more per use of the key it
+    stands for: no "missing `nodes`" and "entry names no step" after ``steps:``, no
+    "team not declared" per step after ``tems:``."""
+    kept: list[Problem] = []
+    for problem in problems:
+        if problem.kind == "missing-key" and any(
+            problem.message.endswith(f"missing required key `{known}`") for known in misnamed
+        ):
+            continue
+        if (
+            "nodes" in misnamed
+            and problem.kind == "unknown-target"
+            and problem.message.startswith("entry `")
+        ):
+            continue
+        if "teams" in misnamed and problem.kind == "unknown-team":
+            continue
+        for known, written in misnamed.items():
+            if problem.kind == "unknown-key" and problem.message.startswith(
+                f"unknown key `{written}`"
+            ):
+                hint = (
+                    "the steps go under `nodes`"
+                    if known == "nodes" and written.lower() in STEP_WORDS
+                    else f"did you mean `{known}`?"
+                )
+                problem = dataclasses.replace(problem, message=f"unknown key `{written}` ({hint})")
+        kept.append(problem)
+    return kept
 
 
 def read_file(

@@ -54,7 +54,7 @@ def test_validate_ok_and_bad(tmp_path: Path) -> None:
         f"{good}: OK (journey `demo`, 1 step)\n"
         f"{bad}:4:18: step `a`: unknown key `outcom` (did you mean `outcome`?) [unknown-key]\n"
     )
-    assert "1 problem(s) in 1 file(s); 1 of 2 file(s) valid" in err
+    assert "1 problem in 1 file; 1 of 2 files valid" in err
 
 
 def test_validate_samples() -> None:

@@ -511,3 +511,39 @@ def test_every_step_type_and_optional_key() -> None:
     assert [t.context for t in nodes["g"].transfers] == ["cold", "warm"]  # type: ignore[union-attr]
     assert loaded.journey.audit.ignore == {"wide-menu": "fine here"}
     assert loaded.journey.audit.weights is not None and loaded.journey.audit.weights.menu == 2
+
+
+def _messages(text: str) -> list[str]:
+    from journeymap.reading import load_text
+
+    return [f"{p.line}:{p.column}: {p.message}" for p in load_text(text, "j.yaml")[1]]
+
+
+def test_steps_written_for_nodes_is_one_problem_that_names_nodes() -> None:
+    assert _messages("journey: a\nentry: s\nsteps:\n  s: {type: end}\n") == [
+        "3:1: unknown key `steps` (the steps go under `nodes`)"
+    ]
+
+
+def test_one_misspelt_top_level_key_is_one_problem_not_a_cascade() -> None:
+    text = (
+        "journey: a\nentry: s\ntems:\n  ivr: {name: IVR}\nnodes:\n"
+        "  s: {type: message, team: ivr, next: e}\n  e: {type: end, team: ivr}\n"
+    )
+    assert _messages(text) == ["3:1: unknown key `tems` (did you mean `teams`?)"]
+    # without the misspelt key, an undeclared team is still reported at each use
+    plain = text.replace("tems:\n  ivr: {name: IVR}\n", "")
+    assert len(_messages(plain)) == 2
+
+
+def test_an_over_indented_step_says_so() -> None:
+    text = "journey: a\nentry: s\nnodes:\n  s:\n    type: message\n    next: e\n    e:\n      type: end\n"
+    (message,) = _messages(text)
+    assert message.startswith(
+        "7:5: step `s`: unknown key `e`: it looks like a step indented too far"
+    )
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
+    text = 'journey: a\nentry: s\nnodes:\n  s:\n    type: message\n    say: "Hello\n    next: e\n'
+    assert _messages(text) == ["6:10: a quoted text opened at line 6, column 10 is never closed"]
