@@ -37,7 +37,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import importers
-from .importers import dialogflow, genesys_native
+from .importers import dialogflow, genesys_native, text_reader
 from .importers.base import ReadError
 from .loader import (
     JOURNEY_SUFFIXES,
@@ -125,20 +125,8 @@ def load_package(
     steps point at their own file and line. ``reader`` is the format's module (see
     :mod:`journeymap.importers.base`)."""
     name = str(path)
-    texts: dict[str, str] = {}
-
-    def read(file: Path) -> str:
-        text, problems = read_file(file, limits)
-        if text is None:
-            first = problems[0]
-            raise ReadError(str(file), first.line, first.column, first.message)
-        texts[str(file)] = text
-        return text
-
     try:
-        package = reader.read_package(Path(path), read)
-        data = reader.convert_package(package, Path(name).stem)
-        places = reader.block_files(package)
+        data, places = importers.read_package(reader, Path(path), limits)
     except ReadError as exc:
         return None, [Problem(exc.file, exc.line, exc.column, exc.message, "bad-export")]
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -318,22 +306,3 @@ def _without_included(files: list[str]) -> list[str]:
         if target != source and source not in pulls.get(target, ())
     }
     return [f for f in files if os.path.realpath(f) not in included]
-
-
-TEXT_SUFFIXES = frozenset({".conf", ".vxml", ".xml"})
-"""Endings of files a text reader may claim (the content decides)."""
-
-
-def text_reader(path: Path) -> ModuleType | None:
-    """The reader of a text telephony format that claims ``path`` (by content), if any."""
-    if path.suffix.lower() not in TEXT_SUFFIXES or not importers.TEXT_READERS:
-        return None
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536).decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    for reader in importers.TEXT_READERS:
-        if reader.claims(path, head):
-            return reader
-    return None

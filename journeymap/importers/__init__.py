@@ -20,10 +20,49 @@ import yaml
 
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
-from . import connect, dialogflow, genesys, genesys_native, twilio
+from . import asterisk, connect, dialogflow, freeswitch, genesys, genesys_native, twilio
+from .base import ReadError
 
-TEXT_READERS: tuple[ModuleType, ...] = ()
+TEXT_READERS: tuple[ModuleType, ...] = (asterisk, freeswitch)
 """Readers of text telephony formats (see :mod:`.base`), asked in this order."""
+
+TEXT_SUFFIXES = frozenset({".conf", ".vxml", ".xml"})
+"""Endings of files a text reader may claim (the content decides)."""
+
+
+def text_reader(path: Path) -> ModuleType | None:
+    """The reader of a text telephony format that claims ``path`` (by content), if any."""
+    if path.suffix.lower() not in TEXT_SUFFIXES or not TEXT_READERS:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    for reader in TEXT_READERS:
+        if reader.claims(path, head):
+            return reader
+    return None
+
+
+def read_package(
+    reader: ModuleType, path: Path, limits: Limits | None = None
+) -> tuple[dict[str, Any], dict[str, tuple[str, int, int]]]:
+    """Journey data and block places for a file in a text format with the files it pulls
+    in, each read within ``limits``; raises :class:`.base.ReadError` (and ``ValueError``
+    and the like for a file the reader cannot make sense of)."""
+
+    def read(file: Path) -> str:
+        text, problems = read_file(file, limits)
+        if text is None:
+            first = problems[0]
+            raise ReadError(str(file), first.line, first.column, first.message)
+        return text
+
+    package = reader.read_package(path, read)
+    data: dict[str, Any] = reader.convert_package(package, path.stem)
+    return data, reader.block_files(package)
+
 
 IMPORTERS = {
     "amazon-connect": connect,
@@ -69,6 +108,16 @@ def import_file(
             OSError,
         ) as exc:
             message = f"this Dialogflow CX agent cannot be read: {str(exc)[:200]}"
+            return None, [Problem(name, 1, 1, message, "bad-export")]
+    reader = text_reader(Path(path))
+    if reader is not None:
+        try:
+            return read_package(reader, Path(path), limits)[0], []
+        except ReadError as exc:
+            return None, [Problem(exc.file, exc.line, exc.column, exc.message, "bad-export")]
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            what = reader.LABEL.split(" ", 1)[1]
+            message = f"this {what} cannot be read: {str(exc)[:200]}"
             return None, [Problem(name, 1, 1, message, "bad-export")]
     text, problems = read_file(path, limits)
     if text is None:
