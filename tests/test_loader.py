@@ -537,7 +537,10 @@ def test_one_misspelt_top_level_key_is_one_problem_not_a_cascade() -> None:
 
 
 def test_an_over_indented_step_says_so() -> None:
-    text = "journey: a\nentry: s\nnodes:\n  s:\n    type: message\n    next: e\n    e:\n      type: end\n"
+    text = (
+        "journey: a\nentry: s\nnodes:\n  s:\n    type: message\n    next: e\n"
+        "    e:\n      type: end\n"
+    )
     (message,) = _messages(text)
     assert message.startswith(
         "7:5: step `s`: unknown key `e`: it looks like a step indented too far"
