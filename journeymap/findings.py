@@ -111,6 +111,8 @@ class Metrics:
     """For each end outcome reached, the fewest hurdles to reach it and the end step."""
     team_routes: dict[str, dict[str, int]] = field(default_factory=dict)
     friction_parts: dict[str, int] = field(default_factory=dict)
+    friction_points: int = 0
+    """The sum behind the score (the sum of :attr:`friction_parts`); ranks journeys."""
     """What the friction score is made of (points per cause, before the cap at 100)."""
     """Routes from steps of one team to steps of another: the handoff matrix."""
 

@@ -15,12 +15,17 @@ set by :class:`journeymap.model.Weights` (defaults in brackets):
 
 The *easiest path* to a person (a queue or an agent) or to a resolution (an
 ``end`` with outcome ``resolved``) is the one with the fewest hurdles
-(Dijkstra). The *friction score* (0-100, higher is worse) is::
+(Dijkstra). The *friction points* are::
 
-    min(100, sum of finding points + 3 x hurdles on the easiest path to a person)
+    sum of finding points + 3 x hurdles on the easiest path to a person
 
 with finding points critical 25, high 10, medium 4, low 1, info 0, and 30
-instead of the hurdle term when no person can be reached at all.
+instead of the hurdle term when no person can be reached at all. The *friction
+score* (0-100, higher is worse) is ``100 x points / (points + 40)``, rounded down
+(and at least 1 when there are any points): 40
+points score 50, and the score never reaches 100, so it keeps ranking journeys
+however bad they are (ranking uses the points themselves, so ties in the rounded
+score are still ordered).
 """
 
 from __future__ import annotations
@@ -31,6 +36,20 @@ from typing import Any
 from . import algorithms
 from .analysis import Analysis
 from .findings import Finding, Metrics, Severity
+
+SCORE_HALF = 40
+"""Friction points that score 50 of 100."""
+
+
+def friction_score(points: int) -> int:
+    """The 0-100 friction score of ``points``: it rises steeply at first and never
+    saturates, so a worse journey always scores at least as high.
+
+    >>> [friction_score(p) for p in (0, 1, 10, 40, 120, 400, 4000)]
+    [0, 2, 20, 50, 75, 90, 99]
+    """
+    return max(1, 100 * points // (points + SCORE_HALF)) if points > 0 else 0
+
 
 SEVERITY_POINTS = {
     Severity.CRITICAL: 25,
@@ -227,7 +246,8 @@ def journey_metrics(a: Analysis, journey: str, findings: list[Finding]) -> Metri
         max_handoffs_to_resolution=handoffs,
         # from the graph, not from the findings: figures do not depend on the rules run
         handoffs_unbounded=any(a.journey_of(c[0]) == journey for c in a.transfer_cycles.values()),
-        friction_score=min(100, points),
+        friction_score=friction_score(points),
+        friction_points=points,
         step_hurdles={a.name(n, journey): dist[n] for n in nodes if n in dist and n in local},
         outcome_hurdles={k: outcomes[k] for k in sorted(outcomes)},
         team_routes={k: dict(sorted(v.items())) for k, v in sorted(matrix.items())},

@@ -60,7 +60,7 @@ def test_markdown_groups_by_severity_and_escapes() -> None:
     text = journeymap.reporters.render(journeymap.audit([JOURNEYS]), Format.MARKDOWN)
     assert text.startswith("# journeymap audit\n")
     assert "### 🟥 Critical (1)" in text
-    assert "| `power-outage-line` | 100 |" in text
+    assert "| `power-outage-line` | 72 |" in text
     lines = [line for line in text.splitlines() if "JM101 `endless-loop`" in line]
     assert lines and "broadband-tech-support.yaml:83:3" in lines[0]
 
@@ -245,3 +245,21 @@ def test_statistics_quiet_and_show_source() -> None:
     first = result.findings[0]
     step_line = Path(first.file).read_text().splitlines()[first.line - 1]
     assert f">{first.line} | {step_line}" in shown
+
+
+def test_friction_score_keeps_ranking_and_never_saturates() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from journeymap.metrics import friction_score
+
+    @given(st.integers(0, 10**7), st.integers(0, 10**7))
+    def monotone(a: int, b: int) -> None:
+        low, high = sorted((a, b))
+        assert 0 <= friction_score(low) <= friction_score(high) <= 100
+        assert friction_score(high) < 100
+
+    monotone()
+    result = journeymap.audit([JOURNEYS])
+    scores = [j.metrics.friction_score for j in result.journeys]
+    assert max(scores) < 100 and len(set(scores)) == len(scores)  # the samples stay apart

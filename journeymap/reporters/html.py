@@ -220,7 +220,7 @@ def format(result: AuditResult, diagrams: dict[str, str] | None = None) -> str:
     diagrams = diagrams or {}
     counts = {s: result.count(s) for s in Severity}
     ranked = sorted(
-        result.journeys, key=lambda j: (-j.metrics.friction_score, -len(j.findings), j.journey)
+        result.journeys, key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey)
     )
     out = [
         "<!DOCTYPE html>",

@@ -52,6 +52,7 @@ def journey_data(j: JourneyAudit) -> dict[str, Any]:
             "max_handoffs_to_resolution": m.max_handoffs_to_resolution,
             "handoffs_unbounded": m.handoffs_unbounded,
             "friction_score": m.friction_score,
+            "friction_points": m.friction_points,
             "step_hurdles": m.step_hurdles,
             "outcome_hurdles": {
                 k: {"hurdles": v[0], "step": v[1]} for k, v in m.outcome_hurdles.items()

@@ -67,6 +67,7 @@ METRICS = _object(
         "max_handoffs_to_resolution": {"type": ["integer", "null"]},
         "handoffs_unbounded": {"type": "boolean"},
         "friction_score": {"type": "integer", "minimum": 0, "maximum": 100},
+        "friction_points": {"type": "integer", "minimum": 0},
         "step_hurdles": {"type": "object", "additionalProperties": _NUM},
         "outcome_hurdles": {
             "type": "object",

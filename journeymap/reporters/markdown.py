@@ -114,7 +114,7 @@ def format(result: AuditResult) -> str:
         lines += ["| journey | friction | findings | worst |", "| --- | ---: | ---: | --- |"]
         ranked = sorted(
             result.journeys,
-            key=lambda j: (-j.metrics.friction_score, -len(j.findings), j.journey),
+            key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
         )
         for j in ranked:
             worst = j.worst()

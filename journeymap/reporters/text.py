@@ -175,7 +175,7 @@ def format(
         lines.append("Journeys, worst first:")
         ranked = sorted(
             result.journeys,
-            key=lambda j: (-j.metrics.friction_score, -len(j.findings), j.journey),
+            key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
         )
         width = max(len(j.journey) for j in ranked)
         for j in ranked:
