@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
-from conftest import JOURNEYS
+from conftest import JOURNEYS, ROOT
 from typer.testing import CliRunner
 
 import journeymap
@@ -263,3 +265,14 @@ def test_friction_score_keeps_ranking_and_never_saturates() -> None:
     result = journeymap.audit([JOURNEYS])
     scores = [j.metrics.friction_score for j in result.journeys]
     assert max(scores) < 100 and len(set(scores)) == len(scores)  # the samples stay apart
+
+
+def test_the_same_explanation_is_not_repeated_row_after_row() -> None:
+    markdown = (ROOT / "audits" / "journeys.md").read_text()
+    fixes = [line for line in markdown.splitlines() if line.startswith("  - fix: ")]
+    assert any(line == "  - fix: as above" for line in fixes)
+    assert all(a != b or a == "  - fix: as above" for a, b in itertools.pairwise(fixes))
+    html = (ROOT / "audits" / "report.html").read_text()
+    assert "Why and fix: as above." in html
+    whys = re.findall(r"<b>Why:</b> ([^<]*)</div>", html)
+    assert all(a != b for a, b in itertools.pairwise(whys))

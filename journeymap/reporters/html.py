@@ -146,10 +146,18 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
             "<table><thead><tr><th>severity</th><th>rule</th><th>where</th>"
             "<th>finding, why it matters, how to fix it</th></tr></thead><tbody>"
         )
+        previous = None
         for f in audit.findings:
             rule = get_rule(f.rule)
             why = _words(rule.why) if rule else ""
             fix = _words(rule.fix) if rule else ""
+            explained = (
+                f'<div class="detail"><b>Why:</b> {why}</div>'
+                f'<div class="detail"><b>Fix:</b> {fix}</div>'
+                if f.rule != previous
+                else '<div class="detail">Why and fix: as above.</div>'
+            )  # the same explanation is not repeated row after row
+            previous = f.rule
             path = " → ".join(f"<code>{_e(s)}</code>" for s in f.path)
             step_id = element_id("step", jid, f.node)
             out.append(
@@ -166,8 +174,8 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
                     if f.source_ref
                     else ""
                 )
-                + f'<div class="detail"><b>Why:</b> {why}</div>'
-                f'<div class="detail"><b>Fix:</b> {fix}</div></td></tr>'
+                + explained
+                + "</td></tr>"
             )
         out.append("</tbody></table>")
     out.append("<h3>Hurdles per outcome</h3>")

@@ -69,6 +69,7 @@ def _journey(audit: JourneyAudit) -> list[str]:
         if not group:
             continue
         lines += [f"### {ICONS[severity]} {severity.value.capitalize()} ({len(group)})", ""]
+        previous = None
         for f in group:
             rule = get_rule(f.rule)
             lines.append(
@@ -79,8 +80,10 @@ def _journey(audit: JourneyAudit) -> list[str]:
                 lines.append(f"  - path: {' → '.join(map(_code, f.path))}")
             if f.source_ref:
                 lines.append(f"  - vendor block: {_code(f.source_ref)}")
-            if rule is not None:
-                lines.append(f"  - fix: {_cell(rule.fix)}")
+            if rule is not None:  # the same advice is not repeated item after item
+                fix = _cell(rule.fix) if f.rule != previous else "as above"
+                lines.append(f"  - fix: {fix}")
+            previous = f.rule
         lines.append("")
     if audit.silenced:
         lines += ["Silenced in the journey:", ""]
