@@ -116,3 +116,35 @@ def test_journey_text_cannot_inject_script(browser: object, tmp_path: Path) -> N
     assert driver.execute_script("return window.hacked === undefined")  # type: ignore[attr-defined]
     body = driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
     assert '<img src=x onerror="window.hacked=1">' in body
+
+
+def test_a_big_report_draws_each_diagram_when_it_is_needed(browser: object, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from journeymap.reporters.html import LAZY_FROM
+
+    driver = browser  # type: ignore[assignment]
+    folder = tmp_path / "many"
+    folder.mkdir()
+    risky = (
+        "journey: line-{i:02}\nentry: menu\nnodes:\n"
+        "  menu: {{type: menu, say: Press 1., options: {{'1': info}}}}\n"
+        "  info: {{type: message, say: We are open 9 to 5., next: menu}}\n"
+    )  # a trap: every journey has a finding
+    for i in range(LAZY_FROM):
+        (folder / f"line-{i:02}.yaml").write_text(risky.format(i=i))
+    report = _report(tmp_path, folder)
+    driver.get(report.as_uri())  # type: ignore[attr-defined]
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []  # type: ignore[attr-defined]
+    count = "return document.querySelectorAll(arguments[0]).length"
+    drawn = driver.execute_script(count, ".diagram svg")  # type: ignore[attr-defined]
+    waiting = driver.execute_script(count, ".diagram template.lazy")  # type: ignore[attr-defined]
+    assert drawn + waiting == LAZY_FROM and waiting > 0  # the far ones wait
+    row = driver.find_element(  # type: ignore[attr-defined]
+        By.CSS_SELECTOR, f"#journey-line-{LAZY_FROM - 1:02} tr.finding"
+    )
+    driver.execute_script("arguments[0].click()", row)  # type: ignore[attr-defined]
+    step = driver.find_element(By.ID, row.get_attribute("data-step"))  # type: ignore[attr-defined]
+    assert "jm-highlight" in (step.get_attribute("class") or "")  # drawn, then highlighted
+    driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")  # type: ignore[attr-defined]
+    assert driver.execute_script(count, ".diagram svg") == LAZY_FROM  # type: ignore[attr-defined]

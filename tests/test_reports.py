@@ -276,3 +276,26 @@ def test_the_same_explanation_is_not_repeated_row_after_row() -> None:
     assert "Why and fix: as above." in html
     whys = re.findall(r"<b>Why:</b> ([^<]*)</div>", html)
     assert all(a != b for a, b in itertools.pairwise(whys))
+
+
+def test_a_big_markdown_report_fits_a_pull_request_comment() -> None:
+    import dataclasses
+
+    from journeymap.reporters import markdown
+
+    sample = journeymap.audit([JOURNEYS])
+    many = tuple(
+        dataclasses.replace(j, journey=f"{j.journey}-{i:03}")
+        for i in range(45)
+        for j in sample.journeys
+    )  # 315 journeys
+    big = AuditResult(many)
+    text = markdown.format(big)
+    assert len(text) <= markdown.LIMIT < 65_536
+    assert text.count("<details>") == text.count("</details>") > 0
+    assert f"{len(many)} journeys audited" in text
+    worst = max(many, key=lambda j: j.metrics.friction_points)
+    assert f"<summary>{worst.journey}:" in text  # the worst journey's details are shown
+    assert "not shown, to fit a comment" in text and "more journeys, less friction" in text
+    assert len(markdown.format(big, limit=10**9)) > markdown.LIMIT  # the whole, on request
+    assert "<details>" not in markdown.format(sample)  # a small report stays whole

@@ -60,8 +60,23 @@ tr.finding.active { background: #fef7e0; }
 """
 
 SCRIPT = """
+function jmShow(box) {
+  var t = box && box.querySelector('template.lazy');
+  if (t) { box.replaceChildren(t.content.cloneNode(true)); }
+}
+var jmBoxes = document.querySelectorAll('.diagram');
+if ('IntersectionObserver' in window) {
+  var jmSeen = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) { jmShow(e.target); jmSeen.unobserve(e.target); }
+    });
+  }, {rootMargin: '800px'});
+  jmBoxes.forEach(function (box) { jmSeen.observe(box); });
+} else { jmBoxes.forEach(jmShow); }
+window.addEventListener('beforeprint', function () { jmBoxes.forEach(jmShow); });
 document.querySelectorAll('tr.finding').forEach(function (row) {
   row.addEventListener('click', function () {
+    jmShow(row.closest('section') && row.closest('section').querySelector('.diagram'));
     document.querySelectorAll('.jm-highlight').forEach(function (el) {
       el.classList.remove('jm-highlight');
     });
@@ -100,7 +115,13 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", body, flags=re.S)
 
 
-def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
+LAZY_FROM = 20
+"""From this many journeys on, each diagram waits in a ``<template>`` and is put in the
+page when its journey scrolls near (or before printing): a 300-journey report opens at
+once instead of laying out 300 diagrams."""
+
+
+def _journey(audit: JourneyAudit, svg: str | None, lazy: bool = False) -> list[str]:
     m = audit.metrics
     jid = audit.journey
     out = [f'<section class="journey" id="journey-{_e(jid)}">']
@@ -128,7 +149,10 @@ def _journey(audit: JourneyAudit, svg: str | None) -> list[str]:
     )
     out.append(f"<p><b>What drives the score:</b> {parts}.</p>")
     if svg:
-        out.append(f'<div class="diagram" id="diagram-box-{_e(jid)}">{_inline_svg(svg)}</div>')
+        drawing = _inline_svg(svg)
+        if lazy:
+            drawing = f'<template class="lazy">{drawing}</template>'
+        out.append(f'<div class="diagram" id="diagram-box-{_e(jid)}">{drawing}</div>')
         out.append(
             '<p class="muted noprint">Click a finding to see it on the diagram; hover '
             "a step or a badge for details.</p>"
@@ -277,6 +301,6 @@ def format(result: AuditResult, diagrams: dict[str, str] | None = None) -> str:
         "to a person (30 when no person can be reached), capped at 100.</p></section>"
     )
     for audit in result.journeys:
-        out.extend(_journey(audit, diagrams.get(audit.journey)))
+        out.extend(_journey(audit, diagrams.get(audit.journey), len(result.journeys) >= LAZY_FROM))
     out.append(f"<script>{SCRIPT}</script></body></html>")
     return "\n".join(out) + "\n"

@@ -96,10 +96,20 @@ def _journey(audit: JourneyAudit) -> list[str]:
     return lines
 
 
-def format(result: AuditResult) -> str:
-    """The Markdown report of ``result``."""
+LIMIT = 60_000
+"""Characters a report may take to fit a pull-request comment (GitHub caps a comment at
+65,536)."""
+TABLE_ROWS = 100
+"""Journeys listed in the summary table of a report that had to be shortened."""
+
+
+def format(result: AuditResult, limit: int = LIMIT) -> str:
+    """The Markdown report of ``result``. When the whole report would not fit in
+    ``limit`` characters (a pull-request comment), it is shortened: the summary table
+    lists the worst journeys, then each journey's findings follow worst first, folded
+    in ``<details>``, as many as fit, and a last line says how many were left out."""
     counts = severity_counts(result)
-    lines = [
+    head = [
         "# journeymap audit",
         "",
         f"{plural(len(result.journeys), 'journey')} audited, "
@@ -107,25 +117,67 @@ def format(result: AuditResult) -> str:
         "",
     ]
     if result.problems:
-        lines += ["**Files that could not be audited:**", ""]
-        lines += [
+        head += ["**Files that could not be audited:**", ""]
+        head += [
             f"- {_code(f'{p.file}:{p.line}:{p.column}')} {_cell(p.message)}"
             for p in result.problems
         ]
-        lines.append("")
-    if len(result.journeys) > 1:
-        lines += ["| journey | friction | findings | worst |", "| --- | ---: | ---: | --- |"]
-        ranked = sorted(
-            result.journeys,
-            key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
+        head.append("")
+    ranked = sorted(
+        result.journeys,
+        key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
+    )
+    full = "\n".join(
+        head + _table(ranked) + [line for a in result.journeys for line in _journey(a)]
+    ).rstrip()
+    if len(full) + 1 <= limit:
+        return full + "\n"
+    lines = head + _table(ranked[:TABLE_ROWS])
+    if len(ranked) > TABLE_ROWS:
+        lines += [f"… and {len(ranked) - TABLE_ROWS} more journeys, less friction.", ""]
+    text = "\n".join(lines)
+    shown = 0
+    for audit in ranked:
+        worst = audit.worst()
+        summary = (
+            f"{_cell(audit.journey)}: friction {audit.metrics.friction_score}/100, "
+            f"{plural(len(audit.findings), 'finding')}"
+            + (f", worst {worst.value}" if worst else "")
         )
-        for j in ranked:
-            worst = j.worst()
-            lines.append(
-                f"| {_code(j.journey)} | {j.metrics.friction_score} | {len(j.findings)} | "
-                f"{ICONS[worst] + ' ' + worst.value if worst else '–'} |"
-            )
-        lines.append("")
-    for audit in result.journeys:
-        lines += _journey(audit)
-    return "\n".join(lines).rstrip() + "\n"
+        block = "\n".join(
+            [
+                "",
+                f"<details><summary>{_html(summary)}</summary>",
+                "",
+                *_journey(audit),
+                "</details>",
+            ]
+        )
+        if len(text) + len(block) + 200 > limit:
+            break
+        text += block
+        shown += 1
+    if shown < len(ranked):
+        text += (
+            f"\n\n… {plural(len(ranked) - shown, 'journey')} not shown, to fit a comment: "
+            "write the whole report to a file with `journeymap audit -f markdown -o FILE`."
+        )
+    return text.rstrip() + "\n"
+
+
+def _table(ranked: list[JourneyAudit]) -> list[str]:
+    if len(ranked) < 2:
+        return []
+    lines = ["| journey | friction | findings | worst |", "| --- | ---: | ---: | --- |"]
+    for j in ranked:
+        worst = j.worst()
+        lines.append(
+            f"| {_code(j.journey)} | {j.metrics.friction_score} | {len(j.findings)} | "
+            f"{ICONS[worst] + ' ' + worst.value if worst else '–'} |"
+        )
+    return [*lines, ""]
+
+
+def _html(text: str) -> str:
+    """Text for inside an HTML element of the Markdown (a ``<summary>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
