@@ -6,7 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: audit test setup graphviz browser lint gallery bench clean
+.PHONY: audit test setup graphviz browser mermaid lint gallery bench clean
+
+MERMAID_VERSION := 12.3.0
+MERMAID := .cache/mermaid-$(MERMAID_VERSION).min.js
 
 audit: setup graphviz
 	$(BIN)/journeymap audit journeys/ --exit-zero
@@ -18,7 +21,7 @@ bench: setup
 gallery: setup graphviz
 	$(BIN)/python -m journeymap.gallery
 
-test: setup graphviz browser lint
+test: setup graphviz browser mermaid lint
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -39,5 +42,17 @@ graphviz:
 browser:
 	@sh .ci/install-system-deps browser
 
+# Mermaid's own renderer (from the npm registry), for the tests that draw the Mermaid
+# diagrams in Chromium; kept in .cache/, never committed.
+mermaid: $(MERMAID)
+
+$(MERMAID):
+	@sh .ci/install-system-deps node
+	mkdir -p .cache/mermaid-pack
+	cd .cache/mermaid-pack && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null
+	tar -xzf .cache/mermaid-pack/mermaid-$(MERMAID_VERSION).tgz -C .cache/mermaid-pack package/dist/mermaid.min.js
+	mv .cache/mermaid-pack/package/dist/mermaid.min.js $(MERMAID)
+	rm -rf .cache/mermaid-pack
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache

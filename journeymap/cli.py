@@ -107,9 +107,9 @@ def _metavar(choices: Sequence[str]) -> str:
 
 
 SEVERITIES = tuple(s.value for s in Severity)
-RENDER_FORMATS = ("svg", "png", "pdf", "dot")
-"""What ``render --format`` takes (:data:`journeymap.diagram.render.FORMATS`; a test
-keeps the two equal, so the CLI starts without loading the diagram code)."""
+RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+"""What ``render --format`` takes: :data:`journeymap.diagram.render.FORMATS` (a test
+keeps them equal, so the CLI starts without loading the diagram code) and Mermaid."""
 RENDER_VIEWS = ("full", "teams", "focus")
 """What ``render --view`` takes (:data:`journeymap.diagram.build.VIEWS`)."""
 
@@ -464,6 +464,14 @@ def audit(
         bool,
         typer.Option("--show-source", help="Text: show the lines of the file around each finding."),
     ] = False,
+    mermaid: Annotated[
+        bool,
+        typer.Option(
+            "--mermaid",
+            help="Markdown: draw each journey as a Mermaid diagram in the report (code hosts "
+            "and wikis show it inline).",
+        ),
+    ] = False,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -518,7 +526,8 @@ def audit(
     limits = _limits(max_file_size, max_steps)
     workers = _workers(jobs)
     loaded: LoadResult | None = None
-    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and report_format is not Format.HTML:
+    drawn = report_format is Format.HTML or (mermaid and report_format is Format.MARKDOWN)
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES and not drawn:
         result = audit_files_parallel(files, settings, limits, workers, _progress())
         result = replace(result, problems=tuple(sorted((*missing, *result.problems))))
     else:
@@ -555,7 +564,16 @@ def audit(
     diagrams = None
     if report_format is Format.HTML and loaded is not None:
         diagrams = _svg_diagrams(loaded.journeys, result, timeout)
+    drawings = None
+    if mermaid and report_format is Format.MARKDOWN and loaded is not None:
+        from .diagram import mermaid_source
+
+        drawings = {
+            j.id: mermaid_source(j, a)
+            for j, a in zip(loaded.journeys, result.journeys, strict=True)
+        }
     options = Options(
+        mermaid=drawings,
         color=use_color,
         verbose=verbose,
         diagrams=diagrams,
@@ -587,7 +605,8 @@ def render(
         typer.Option(
             "--format",
             "-f",
-            help="svg, png, pdf, or dot (DOT source; no Graphviz needed).",
+            help="svg, png, pdf; dot (DOT source) or mermaid (Mermaid flowchart text, "
+            "drawn inline by code hosts and wikis), which need no Graphviz.",
             callback=_choice("a diagram format", RENDER_FORMATS),
             metavar=_metavar(RENDER_FORMATS),
         ),
@@ -630,7 +649,7 @@ def render(
     Writes one file per journey. Exit codes: 0 written; 2 bad input, usage error,
     or Graphviz missing (`--format dot` works without it).
     """
-    from .diagram import RenderError, diagram_source
+    from .diagram import RenderError, diagram_source, mermaid_source
     from .diagram import render as run_graphviz
 
     rules = _split(rule)
@@ -645,16 +664,21 @@ def render(
     inputs = list(loaded.files)
     asked = output is not None
     output = output or Path(".")
-    single = len(loaded.journeys) == 1 and output.suffix == f".{fmt}" and not output.is_dir()
+    ending = "mmd" if fmt == "mermaid" else fmt
+    single = len(loaded.journeys) == 1 and output.suffix == f".{ending}" and not output.is_dir()
     suffix = "" if view == "full" else f".{view}"
     failed = 0
     for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
-        source, engine = diagram_source(journey, journey_audit, view, rules)
-        target = output if single else output / f"{journey.id}{suffix}.{fmt}"
+        target = output if single else output / f"{journey.id}{suffix}.{ending}"
         if not asked and target.exists():
             raise _fail(f"{target} exists already; give --output to choose where to write")
+        engine = "dot"
         try:
-            data = run_graphviz(source, fmt, engine, timeout)
+            if fmt == "mermaid":
+                data = mermaid_source(journey, journey_audit, view, rules).encode("utf-8")
+            else:
+                source, engine = diagram_source(journey, journey_audit, view, rules)
+                data = run_graphviz(source, fmt, engine, timeout)
         except RenderError as exc:  # each diagram fails alone: the others go on
             typer.echo(visible(f"error: {journey.file}: {exc}"), err=True)
             failed += 1

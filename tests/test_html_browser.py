@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import JOURNEYS
+from conftest import JOURNEYS, ROOT
 from typer.testing import CliRunner
 
 from journeymap.cli import app
@@ -148,3 +148,78 @@ def test_a_big_report_draws_each_diagram_when_it_is_needed(browser: object, tmp_
     assert "jm-highlight" in (step.get_attribute("class") or "")  # drawn, then highlighted
     driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")  # type: ignore[attr-defined]
     assert driver.execute_script(count, ".diagram svg") == LAZY_FROM  # type: ignore[attr-defined]
+
+
+MERMAID = sorted((ROOT / ".cache").glob("mermaid-*.min.js"))
+HOSTILE = """journey: hostile
+entry: menu
+teams: {ivr: {name: 'IVR "main" | <b>#1</b>'}}
+nodes:
+  menu:
+    type: menu
+    team: ivr
+    say: 'Press 1 for "end" --> click; <script>alert(1)</script> #x `code` | pipe \\\\'
+    options: {'1': end, '#': graph}
+  graph: {type: message, team: ivr, say: 'subgraph end', next: end}
+  end: {type: end, outcome: resolved}
+"""
+
+
+def _mermaid_errors(driver: object, tmp_path: Path, texts: list[str]) -> list[str]:
+    """Draw each Mermaid text with Mermaid itself in Chromium; the errors it reports."""
+    page = tmp_path / "mermaid.html"
+    page.write_text(
+        f'<!doctype html><html><body><script src="{MERMAID[-1].as_uri()}"></script></body></html>'
+    )
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    script = """
+      const done = arguments[arguments.length - 1];
+      mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
+      const errors = [];
+      (async () => {
+        for (const [i, text] of arguments[0].entries()) {
+          try {
+            const {svg} = await mermaid.render('d' + i, text);
+            if (!svg.includes('<svg')) errors.push(i + ': no svg');
+            if (svg.includes('<script')) errors.push(i + ': a script got through');
+          } catch (e) { errors.push(i + ': ' + e.message); }
+        }
+        done(errors);
+      })();
+    """
+    driver.set_script_timeout(120)  # type: ignore[attr-defined]
+    return driver.execute_async_script(script, texts)  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.mark.skipif(not MERMAID, reason="Mermaid is not fetched (make test fetches it)")
+def test_mermaid_diagrams_draw_in_mermaid_itself(browser: object, tmp_path: Path) -> None:
+    import journeymap
+    from journeymap.diagram import VIEWS, mermaid_source
+
+    (tmp_path / "hostile.yaml").write_text(HOSTILE)
+    loaded = journeymap.load_paths([JOURNEYS, tmp_path / "hostile.yaml"])
+    assert loaded.problems == ()
+    result = journeymap.audit_journeys(loaded.journeys)
+    texts = [
+        mermaid_source(j, a, view)
+        for j, a in zip(loaded.journeys, result.journeys, strict=True)
+        for view in VIEWS
+    ]
+    assert _mermaid_errors(browser, tmp_path, texts) == []
+    broken = 'flowchart TD\n  a["unclosed] --> b'  # the check itself can fail
+    assert _mermaid_errors(browser, tmp_path, [broken]) != []
+
+
+@pytest.mark.skipif(not MERMAID, reason="Mermaid is not fetched (make test fetches it)")
+def test_the_markdown_report_embeds_mermaid_that_draws(browser: object, tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    out = tmp_path / "report.md"
+    result = CliRunner().invoke(
+        app, ["audit", str(JOURNEYS), "-f", "markdown", "--mermaid", "-o", str(out), "--exit-zero"]
+    )
+    assert result.exit_code == 0, result.output
+    tokens = MarkdownIt().parse(out.read_text())
+    blocks = [t.content for t in tokens if t.type == "fence" and t.info == "mermaid"]
+    assert len(blocks) == len(list(JOURNEYS.glob("*.yaml")))
+    assert _mermaid_errors(browser, tmp_path, blocks) == []

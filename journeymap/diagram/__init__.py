@@ -18,6 +18,7 @@ from ..loader import LoadedJourney
 from .build import VIEWS, describe, element_id
 from .description import Diagram, Edge, Node
 from .dot import to_dot
+from .mermaid import to_mermaid
 from .render import DEFAULT_TIMEOUT, FORMATS, INSTALL_HINT, LARGE, RenderError, is_large, render
 
 
@@ -30,6 +31,16 @@ def diagram_source(
     """The DOT source of a journey's diagram, and the layout engine for it."""
     diagram = describe(loaded, audit, view, rules)
     return to_dot(diagram, "dot", is_large(len(diagram.nodes))), "dot"
+
+
+def mermaid_source(
+    loaded: LoadedJourney,
+    audit: JourneyAudit,
+    view: str = "full",
+    rules: Collection[str] = (),
+) -> str:
+    """The journey's diagram as Mermaid flowchart text (no Graphviz needed)."""
+    return to_mermaid(describe(loaded, audit, view, rules))
 
 
 def diff_diagram_source(
@@ -130,6 +141,8 @@ __all__ = [
     "diff_diagram_source",
     "element_id",
     "is_large",
+    "mermaid_source",
     "render",
     "to_dot",
+    "to_mermaid",
 ]

@@ -42,6 +42,8 @@ class Options:
     """Text: only the count of findings per rule."""
     show_source: bool = False
     """Text: the lines of the file around each finding's step."""
+    mermaid: dict[str, str] | None = None
+    """Markdown: Mermaid flowchart text by journey id, embedded under each journey."""
 
 
 Formatter = Callable[[AuditResult, Options], str]
@@ -56,7 +58,7 @@ FORMATTERS: dict[Format, Formatter] = {
         show_source=options.show_source,
     ),
     Format.JSON: lambda result, options: json_report.format(result),
-    Format.MARKDOWN: lambda result, options: markdown.format(result),
+    Format.MARKDOWN: lambda result, options: markdown.format(result, mermaid=options.mermaid),
     Format.SARIF: lambda result, options: sarif.format(result),
     Format.HTML: lambda result, options: html.format(result, options.diagrams),
     Format.GITHUB: lambda result, options: github.format(result),

@@ -38,7 +38,7 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _journey(audit: JourneyAudit) -> list[str]:
+def _journey(audit: JourneyAudit, mermaid: str | None = None) -> list[str]:
     m = audit.metrics
     title = (
         f"{_cell(audit.title)} ({_code(audit.journey)})" if audit.title else _code(audit.journey)
@@ -62,6 +62,9 @@ def _journey(audit: JourneyAudit) -> list[str]:
     ]
     if m.path_to_person:
         lines += [f"Easiest way to a person: {' → '.join(map(_code, m.path_to_person))}", ""]
+    if mermaid:  # drawn inline by code hosts and wikis
+        fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", mermaid)), default=0) + 1)
+        lines += [f"{fence}mermaid", mermaid.rstrip("\n"), fence, ""]
     if not audit.findings:
         lines += ["No findings.", ""]
     for severity in Severity:
@@ -103,11 +106,14 @@ TABLE_ROWS = 100
 """Journeys listed in the summary table of a report that had to be shortened."""
 
 
-def format(result: AuditResult, limit: int = LIMIT) -> str:
+def format(result: AuditResult, limit: int = LIMIT, mermaid: dict[str, str] | None = None) -> str:
     """The Markdown report of ``result``. When the whole report would not fit in
     ``limit`` characters (a pull-request comment), it is shortened: the summary table
     lists the worst journeys, then each journey's findings follow worst first, folded
-    in ``<details>``, as many as fit, and a last line says how many were left out."""
+    in ``<details>``, as many as fit, and a last line says how many were left out.
+    ``mermaid`` (Mermaid text by journey id) embeds each journey's diagram, drawn
+    inline by code hosts; a shortened report leaves the diagrams out."""
+    mermaid = mermaid or {}
     counts = severity_counts(result)
     head = [
         "# journeymap audit",
@@ -128,7 +134,9 @@ def format(result: AuditResult, limit: int = LIMIT) -> str:
         key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
     )
     full = "\n".join(
-        head + _table(ranked) + [line for a in result.journeys for line in _journey(a)]
+        head
+        + _table(ranked)
+        + [line for a in result.journeys for line in _journey(a, mermaid.get(a.journey))]
     ).rstrip()
     if len(full) + 1 <= limit:
         return full + "\n"
