@@ -649,9 +649,6 @@ def render(
     Writes one file per journey. Exit codes: 0 written; 2 bad input, usage error,
     or Graphviz missing (`--format dot` works without it).
     """
-    from .diagram import RenderError, diagram_source, mermaid_source
-    from .diagram import render as run_graphviz
-
     rules = _split(rule)
     for key in rules:
         if get_rule(key) is None:
@@ -661,6 +658,26 @@ def render(
     for problem in loaded.problems:
         typer.echo(str(problem), err=True)
     result = audit_journeys(loaded.journeys, settings)
+    failed = _write_diagrams(loaded, result, fmt, view, rules, output, timeout)
+    if loaded.problems or result.problems or failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _write_diagrams(
+    loaded: LoadResult,
+    result: AuditResult,
+    fmt: str,
+    view: str,
+    rules: Sequence[str],
+    output: Path | None,
+    timeout: float,
+    quiet: bool = False,
+) -> int:
+    """Write each journey's diagram; the number that could not be drawn (each fails
+    alone, with its reason)."""
+    from .diagram import RenderError, diagram_source, mermaid_source
+    from .diagram import render as run_graphviz
+
     inputs = list(loaded.files)
     asked = output is not None
     output = output or Path(".")
@@ -692,9 +709,96 @@ def render(
             if engine != "dot"
             else ""
         )
-        typer.echo(visible(f"wrote {target}{note}"))
-    if loaded.problems or result.problems or failed:
-        raise typer.Exit(EXIT_INPUT)
+        if not quiet:
+            typer.echo(visible(f"wrote {target}{note}"))
+    return failed
+
+
+@app.command()
+def watch(
+    paths: PathsArg,
+    diagrams: Annotated[
+        Path | None,
+        typer.Option(
+            "--diagrams",
+            "-d",
+            help="Folder to draw each journey's diagram into, again on every save.",
+            metavar="FOLDER",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Diagram format (with --diagrams).",
+            callback=_choice("a diagram format", RENDER_FORMATS),
+            metavar=_metavar(RENDER_FORMATS),
+        ),
+    ] = "svg",
+    view: Annotated[
+        str,
+        typer.Option(
+            "--view",
+            help="Diagram view (with --diagrams).",
+            callback=_choice("a view", RENDER_VIEWS),
+            metavar=_metavar(RENDER_VIEWS),
+        ),
+    ] = "full",
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (see `audit`).", metavar="FILE")
+    ] = None,
+    interval: Annotated[
+        float,
+        typer.Option(
+            "--interval",
+            help="Seconds between looks at the files.",
+            min=0.1,
+            max=60,
+            metavar="SECONDS",
+        ),
+    ] = 0.5,
+    color: Annotated[
+        bool | None,
+        typer.Option("--color/--no-color", help="Colour the report (default: on a terminal)."),
+    ] = None,
+    timeout: Timeout = 600.0,
+    max_file_size: MaxFileSize = 32.0,
+) -> None:
+    """Audit again (and redraw the diagrams) every time a journey file is saved.
+
+    For someone editing a journey beside its diagram: prints the audit at the start
+    and after each save, and with --diagrams keeps a diagram per journey up to date
+    (open the SVG in a browser and reload). Stop with Ctrl-C.
+    """
+    from datetime import datetime
+
+    from .watch import changes
+
+    settings_file = config if config is not None else find_config(Path.cwd())
+    use_color = color if color is not None else _color_default(None)
+    if diagrams is not None:
+        diagrams.mkdir(parents=True, exist_ok=True)
+    extra = [settings_file] if settings_file is not None else []
+    try:
+        for changed_files in changes(paths, interval, extra=extra):
+            settings = _settings(config, [], [], None)
+            loaded = load_paths(paths, _limits(max_file_size))
+            result = audit_loaded(loaded, settings)
+            stamp = datetime.now().strftime("%H:%M:%S")
+            names = ", ".join(sorted(Path(f).name for f in changed_files)[:5])
+            typer.echo(visible(f"── {stamp} · {names or 'nothing yet'} ──"))
+            typer.echo(
+                render_report(result, Format.TEXT, Options(color=use_color)),
+                nl=False,
+                color=use_color,
+            )
+            if diagrams is not None and loaded.journeys:
+                failed = _write_diagrams(loaded, result, fmt, view, [], diagrams, timeout, True)
+                drawn = len(loaded.journeys) - failed
+                typer.echo(visible(f"drew {plural(drawn, 'diagram')} in {diagrams}"))
+    except KeyboardInterrupt:
+        typer.echo("stopped watching", err=True)
 
 
 class DiffFormat(StrEnum):

@@ -297,7 +297,7 @@ def test_other_yaml_in_a_folder_is_passed_over(tmp_path: Path) -> None:
 
 
 def test_help_names_what_each_option_takes_without_python_types() -> None:
-    for command in ("validate", "audit", "render", "explain", "init", "import", "diff"):
+    for command in ("validate", "audit", "render", "explain", "init", "import", "diff", "watch"):
         code, out, _ = run(command, "--help")
         assert code == 0
         assert not re.search(r"<[a-z]", out) and "list[" not in out, (command, out)
