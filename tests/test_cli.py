@@ -310,9 +310,10 @@ def test_a_typo_in_a_choice_says_what_is_allowed_and_the_nearest() -> None:
     from journeymap.diagram.build import VIEWS
     from journeymap.diagram.render import FORMATS
 
-    assert (RENDER_FORMATS, RENDER_VIEWS) == ((*FORMATS, "mermaid"), VIEWS)
+    assert ((*FORMATS, "mermaid"), VIEWS) == (RENDER_FORMATS, RENDER_VIEWS)
     cases = {
-        ("render", "x.yaml", "-f", "svgg"): "use one of svg, png, pdf, dot, mermaid (did you mean `svg`?)",
+        ("render", "x.yaml", "-f", "svgg"): "use one of svg, png, pdf, dot, mermaid (did you "
+        "mean `svg`?)",
         ("render", "x.yaml", "--view", "team"): "(did you mean `teams`?)",
         ("audit", "x.yaml", "--fail-on", "hihg"): "use one of critical, high, medium, low, info",
         ("audit", "x.yaml", "-f", "jsno"): "(did you mean `json`?)",
