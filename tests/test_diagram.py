@@ -48,7 +48,24 @@ def test_every_step_and_finding_is_in_the_svg_with_tooltips() -> None:
     node = root.find(f".//{SVG}g[@id='{element_id('step', loaded.id, loop.node)}']")
     assert node is not None
     outline = node.find(f".//{SVG}polygon")
-    assert outline is not None and outline.get("stroke") == "#a50e0e"  # critical
+    assert outline is not None and outline.get("stroke") == "#202124"  # critical: near black
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    for number, finding in enumerate(audit.findings, 1):  # numbered callouts, listed
+        assert f"{number} · {finding.rule}" in texts
+        assert any(t.startswith(f"{finding.rule} {finding.name}") for t in texts)
+
+
+def test_ends_sit_in_the_lane_that_says_them_and_the_teams_view_counts_every_step() -> None:
+    from journeymap.diagram import describe
+
+    loaded, audit = _sample("broadband-tech-support")
+    diagram = describe(loaded, audit)
+    lane = {m: c.key for c in diagram.clusters for m in c.members}
+    ends = [s for s, step in loaded.journey.nodes.items() if step.type == "end"]
+    assert ends and all(lane.get(e) for e in ends)  # each goodbye in its lane
+    teams = describe(loaded, audit, "teams")
+    counted = sum(int(n.lines[0].split()[0]) for n in teams.nodes if n.kind == "team")
+    assert counted == len(loaded.journey.nodes)
 
 
 def test_routes_carry_keys_and_secondary_routes_are_dashed() -> None:

@@ -34,7 +34,7 @@ LEGEND = (
     ("high", "high"),
     ("medium", "medium"),
     ("low", "low"),
-    ("", "finding: border colour; badges name the rules (hover for the message)"),
+    ("", "finding: border colour; each badge is a finding's number and rule (listed here)"),
     ("", "hexagon menu · parallelogram question · cylinder queue · ellipse person"),
     ("", "ends: green resolved · red disconnected · orange unresolved · grey abandoned"),
     ("", "dashed grey: error/retry route · red dashed: cold handoff · green: warm"),
@@ -100,13 +100,14 @@ def _figures(audit: JourneyAudit) -> str:
     )
 
 
-def _badge(journey: str, finding: Finding) -> Badge:
+def _badge(journey: str, finding: Finding, number: int = 0) -> Badge:
     return Badge(
         element_id=element_id("finding", journey, finding.fingerprint),
         rule=finding.rule,
         name=finding.name,
         severity=finding.severity,
         message=finding.message,
+        number=number,
     )
 
 
@@ -124,6 +125,25 @@ def _edge_label(kind: str, choice: str | None, label: str | None, share: float |
     if share is not None:
         text = f"{text} {share:.0%}".strip()
     return text
+
+
+def lanes(loaded: LoadedJourney) -> dict[str, str | None]:
+    """The swimlane of each step: its team; for a step with no team (an end, usually),
+    the one team every step leading to it belongs to, so a goodbye sits in the lane
+    that says it; None when its callers are in several teams or none."""
+    journey = loaded.journey
+    callers: dict[str, set[str | None]] = {}
+    for step in journey.nodes.values():
+        for way in step.exits():
+            callers.setdefault(way.route.to, set()).add(step.team)
+    found: dict[str, str | None] = {}
+    for step_id, step in journey.nodes.items():
+        if step.team is not None:
+            found[step_id] = step.team
+            continue
+        teams = callers.get(step_id, set())
+        found[step_id] = next(iter(teams)) if len(teams) == 1 else None
+    return found
 
 
 def describe(
@@ -151,6 +171,7 @@ def describe(
         edges=tuple(edges),
         clusters=tuple(clusters),
         legend=LEGEND if view != "teams" else (*LEGEND[:5], LEGEND[7]),
+        callouts=tuple(sorted({b for n in nodes for b in n.badges}, key=lambda b: b.number)),
     )
 
 
@@ -165,8 +186,8 @@ def _steps(
     touching: dict[str, list[Finding]] = {}
     badges: dict[str, list[Badge]] = {}
     route_marks: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in findings:
-        badges.setdefault(f.node, []).append(_badge(jid, f))
+    for number, f in enumerate(findings, 1):  # numbered: the legend lists them
+        badges.setdefault(f.node, []).append(_badge(jid, f, number))
         for name in dict.fromkeys((f.node, *f.nodes)):
             touching.setdefault(name, []).append(f)
         for r in f.routes:
@@ -192,6 +213,7 @@ def _steps(
     stubs: dict[str, Node] = {}
     edges: list[Edge] = []
     entries = set(journey.entry)
+    lane = lanes(loaded)
     for step_id, step in journey.nodes.items():
         if step_id not in shown:
             continue
@@ -207,7 +229,7 @@ def _steps(
                 title=step_id,
                 kind=step.type,
                 lines=lines,
-                team=step.team,
+                team=lane.get(step_id),
                 outcome=getattr(step, "outcome", None),
                 hurdles=audit.metrics.step_hurdles.get(step_id),
                 severity=_worst(f.severity for f in about),
@@ -352,10 +374,15 @@ def _teams(
         step = journey.nodes.get(step_id)
         return step is not None and step.type == "end" and step.team is None
 
+    lane = lanes(loaded)
     steps_per_team: dict[str, int] = {}
-    for step_id in journey.nodes:
-        if not is_plain_end(step_id):
-            steps_per_team[team_of(step_id)] = steps_per_team.get(team_of(step_id), 0) + 1
+    shared_ends = 0
+    for step_id in journey.nodes:  # every step counted: an end in the lane that says it
+        if is_plain_end(step_id) and lane.get(step_id) is None:
+            shared_ends += 1
+            continue
+        key = lane.get(step_id) or team_of(step_id)
+        steps_per_team[key] = steps_per_team.get(key, 0) + 1
     counts: dict[tuple[str, str], list[int]] = {}
     for step_id, step in journey.nodes.items():
         for way in step.exits():
@@ -368,6 +395,8 @@ def _teams(
             pair[0] += 1
             if way.kind == "transfer" and getattr(way.route, "context", "cold") != "warm":
                 pair[1] += 1
+    if shared_ends:
+        steps_per_team["(ends shared by teams)"] = shared_ends
     silo = [f for f in findings if f.name in SILO_RULES]
     per_team: dict[str, list[Finding]] = {}
     for f in silo:
@@ -388,7 +417,7 @@ def _teams(
                 lines=(f"{count} step{'s' if count != 1 else ''}",)
                 + ((f"kind: {team.kind}",) if team and team.kind != "human" else ()),
                 severity=_worst(f.severity for f in about),
-                badges=tuple(_badge(jid, f) for f in about),
+                badges=tuple(_badge(jid, f, findings.index(f) + 1) for f in about),
                 tooltip=_tooltip(f"{f.rule} {f.name}: {f.message}" for f in about) or key,
             )
         )

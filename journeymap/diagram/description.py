@@ -20,6 +20,8 @@ class Badge:
     name: str
     severity: Severity
     message: str
+    number: int = 0
+    """The finding's number on this diagram (its callout), listed in the legend."""
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,5 @@ class Diagram:
     clusters: tuple[Cluster, ...] = ()
     legend: tuple[tuple[str, str], ...] = field(default=())
     """``(swatch, words)`` rows, in order."""
+    callouts: tuple[Badge, ...] = ()
+    """The findings shown, by their number on the diagram (the legend lists them)."""

@@ -16,7 +16,7 @@ import graphviz
 from ..findings import Severity
 from ..visible import visible
 from .build import element_id
-from .description import Diagram, Edge, Node
+from .description import Badge, Diagram, Edge, Node
 
 FONT = "Helvetica"
 CHANGE_COLOR = "#1a73e8"
@@ -60,7 +60,7 @@ OUTCOME_FILLS = {
 }
 
 SEVERITY_COLORS = {
-    Severity.CRITICAL: "#a50e0e",
+    Severity.CRITICAL: "#202124",  # near black: clearly not the red of high, in print too
     Severity.HIGH: "#d93025",
     Severity.MEDIUM: "#e37400",
     Severity.LOW: "#1a73e8",
@@ -88,6 +88,34 @@ def _esc(text: str) -> str:
     return escaped
 
 
+def _callout(badge: Badge) -> str:
+    """A badge's text: its number on the diagram (the legend lists it) and the rule."""
+    return f"{badge.number} · {badge.rule}" if badge.number else badge.rule
+
+
+MESSAGE_CHARS = 110
+"""The legend's list of findings cuts messages at this length."""
+
+
+def _callouts(diagram: Diagram) -> str:
+    """The numbered list of the findings on the diagram: what each callout means, so a
+    printed diagram explains itself without hovering."""
+    rows = []
+    for badge in diagram.callouts:
+        message = (
+            badge.message
+            if len(badge.message) <= MESSAGE_CHARS
+            else (badge.message[: MESSAGE_CHARS - 1] + "…")
+        )
+        rows.append(
+            f'<TR><TD BGCOLOR="{SEVERITY_COLORS[badge.severity]}" ALIGN="RIGHT">'
+            f'<FONT COLOR="#ffffff" POINT-SIZE="10"><B>{badge.number}</B></FONT></TD>'
+            f'<TD ALIGN="LEFT" COLSPAN="4"><FONT POINT-SIZE="10"><B>{_h(badge.rule)} '
+            f"{_h(badge.name)}</B> ({_h(badge.severity.value)}): {_h(message)}</FONT></TD></TR>"
+        )
+    return "".join(rows)
+
+
 def _node_label(node: Node) -> str:
     rows = [f"<TR><TD><B>{_h(node.title)}</B></TD></TR>"]
     for line in node.lines:
@@ -101,7 +129,7 @@ def _node_label(node: Node) -> str:
             f'<TD ID="{_h(b.element_id)}" HREF="#{_h(b.element_id)}" '
             f'TOOLTIP="{_h(b.rule + " " + b.name + ": " + b.message)}" '
             f'BGCOLOR="{SEVERITY_COLORS[b.severity]}">'
-            f'<FONT COLOR="#ffffff" POINT-SIZE="9">{_h(b.rule)}</FONT></TD>'
+            f'<FONT COLOR="#ffffff" POINT-SIZE="10"><B>{_h(_callout(b))}</B></FONT></TD>'
             for b in node.badges
         )
         rows.append(
@@ -189,7 +217,7 @@ def _title(diagram: Diagram) -> str:
         "</FONT></TD></TR>"
         f'<TR><TD ALIGN="LEFT" COLSPAN="5"><FONT POINT-SIZE="11">{_h(diagram.subtitle)}'
         f" · {_h(diagram.view)} view</FONT></TD></TR>"
-        f"<TR>{swatches}<TD></TD></TR>{notes}"
+        f"<TR>{swatches}<TD></TD></TR>{notes}{_callouts(diagram)}"
         "</TABLE>>"
     ).replace("<TR><TD></TD></TR>", "")
 
