@@ -285,24 +285,42 @@ def load_files(
 
 
 def _without_included(files: list[str]) -> list[str]:
-    """``files`` less those a text-format file among them pulls in."""
-    pulls: dict[str, set[str]] = {}
+    """``files`` less those a text-format file among them pulls in: one file per group
+    of files that pull each other in (linked VoiceXML documents), the one the others
+    lead to most, never an application root (a reader's ``helpers``)."""
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    helpers: set[str] = set()
     for name in files:
         path = Path(name)
         reader = text_reader(path)
         if reader is None:
             continue
         text, _ = read_file(path)
-        if text is not None:
-            try:
-                pulled = reader.includes(path, text)
-            except (ReadError, ValueError):
-                continue
-            pulls[os.path.realpath(path)] = {os.path.realpath(p) for p in pulled}
-    included = {  # a file two files pull in from each other (a cycle) is still read
-        target
-        for source, targets in pulls.items()
-        for target in targets
-        if target != source and source not in pulls.get(target, ())
-    }
-    return [f for f in files if os.path.realpath(f) not in included]
+        if text is None:
+            continue
+        key = os.path.realpath(path)
+        graph.add_node(key)
+        try:
+            pulled = reader.includes(path, text)
+            if hasattr(reader, "helpers"):  # optional: files never entries (VoiceXML roots)
+                helpers.update(os.path.realpath(p) for p in reader.helpers(path, text))
+        except (ReadError, ValueError):
+            continue
+        graph.add_edges_from(
+            (key, os.path.realpath(p)) for p in pulled if os.path.realpath(p) != key
+        )
+    order = {os.path.realpath(f): n for n, f in enumerate(files)}
+    condensed = nx.condensation(graph)
+    kept: set[str] = set()
+    for component in condensed.nodes:
+        if condensed.in_degree(component):
+            continue  # pulled in by another group: read with it
+        members = [m for m in condensed.nodes[component]["members"] if m in order]
+        if not members:
+            continue
+        candidates = [m for m in members if m not in helpers] or members
+        kept.add(min(candidates, key=lambda m: (-graph.in_degree(m), order[m])))
+    pulled_in = set(graph) - kept
+    return [f for f in files if os.path.realpath(f) not in pulled_in]

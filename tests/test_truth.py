@@ -50,3 +50,11 @@ def test_every_shared_dialogflow_agent_has_a_truth_file() -> None:
     for agent in agents:
         named = agent.parent.name if agent.name == "agent" else agent.name
         assert f"dialogflow-cx/{named}" in covered, f"no truth file for {agent}"
+
+
+def test_every_shared_voicexml_document_has_a_truth_file() -> None:
+    covered = {str(t.relative_to(t.parents[1]))[: -len(".yaml")] for t in truth_files()}
+    documents = sorted((VENDOR / "vxml").glob("*.vxml"))
+    assert documents
+    for document in documents:
+        assert f"vxml/{document.name}" in covered, f"no truth file for {document}"

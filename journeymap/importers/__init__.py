@@ -20,10 +20,10 @@ import yaml
 
 from ..loader import Problem, placeholder_problem, read_file
 from ..source import Limits, parse_yaml
-from . import asterisk, connect, dialogflow, freeswitch, genesys, genesys_native, twilio
+from . import asterisk, connect, dialogflow, freeswitch, genesys, genesys_native, twilio, vxml
 from .base import ReadError
 
-TEXT_READERS: tuple[ModuleType, ...] = (asterisk, freeswitch)
+TEXT_READERS: tuple[ModuleType, ...] = (asterisk, freeswitch, vxml)
 """Readers of text telephony formats (see :mod:`.base`), asked in this order."""
 
 TEXT_SUFFIXES = frozenset({".conf", ".vxml", ".xml"})

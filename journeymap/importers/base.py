@@ -12,6 +12,9 @@ A reader is a module with:
 ``includes(path, text) -> list[Path]``
     the files this one pulls in (``#include``, ``next="other.vxml"``): a folder walk
     reads those with the file that includes them, not again on their own;
+``helpers(path, text) -> list[Path]`` (optional)
+    files this one names that are never where a call starts (a VoiceXML application
+    root): when files pull each other in, a folder walk never picks one of these;
 ``read_package(path, read) -> Package``
     the file and every file it pulls in, each read with ``read`` (which applies the
     size limits and raises :class:`ReadError`);
