@@ -114,11 +114,12 @@ def test_opening_hours_templates_append_and_comments(tmp_path: Path) -> None:
     # the template's lines run in the context that inherits it
     entry = loaded.journey.entry
     assert "hours,s,1" in (entry if isinstance(entry, list) else [entry])
-    # (+) adds priorities 2 and 3 to [support]; Congestion is a failure
+    # (+) adds priorities 2 and 3 to [support]; the Dial's no-answer ends in Congestion()
     assert steps["support,s,2"]["type"] == "condition"
+    assert steps["support,s,3"]["type"] == "end"
     found = _named(loaded)
     assert ("closed-no-alternative", "hours,s,1") in found
-    assert ("disconnect-on-error", "support,s,3") in found
+    assert ("disconnect-on-error", "support,s,2") in found
     closed = next(f for f in _findings(loaded) if f.name == "closed-no-alternative")
     assert closed.line == 19  # the GotoIfTime line of the file
     # the escaped `\;` in NoOp does not start a comment, the block comment is skipped
@@ -138,10 +139,11 @@ def test_menus_without_handlers_loops_reads_and_subroutines() -> None:
     assert menu["no_match"]["label"] == "no match" and menu["no_input"]["label"] == "no input"
     assert steps[_to(menu["no_match"])]["outcome"] == "disconnected"
     assert ("disconnect-on-error", "no-handlers,s,2") in found
-    # Read then Goto(${CHOICE},1): a menu of the context's extensions; `i` => Busy fails
+    # Read then Goto(${CHOICE},1): a menu of the context's extensions; `i` => Busy ends
+    # the call, reported where the wrong key is pressed
     read = steps["read-menu,s,1"]
     assert read["type"] == "menu" and set(read["options"]) == {"1"}
-    assert ("disconnect-on-error", "read-menu,i,1") in found
+    assert ("disconnect-on-error", "read-menu,s,1") in found
     assert steps["read-menu,1,1"]["type"] == "agent"  # ConfBridge: people
     # Read otherwise: an input; AGI a self-service task; GotoIf both ways; While
     assert steps["account,s,1"]["type"] == "input"
@@ -151,6 +153,8 @@ def test_menus_without_handlers_loops_reads_and_subroutines() -> None:
     assert set(steps["account,s,7"]["branches"]) == {"${I} < 3", "loop done"}
     trunk = _to(steps["account,s,10"]["branches"]["answered (SIP/18005550100@provider)"])
     assert steps[trunk]["team"] == "outside"
+    # a DISA dial tone out to the number the caller dials: their own call, `external`
+    assert steps["outside,_NXXNXXXXXX,1"]["type"] == "external"
     # a Goto to a context that is not there, an unknown application: external, named
     assert "missing-context" in steps["misc,s,1.external"]["target"]
     assert "constructs.conf:57" in steps["misc,s,1.external"]["target"]
@@ -205,6 +209,90 @@ def test_freepbx_ivrs_audit_as_the_menus_built() -> None:
     assert set(times) == {"open (08:00-17:00,mon-fri,*,*)", "closed"}
     wrong = next(f for f in _findings(loaded) if f.name == "disconnect-on-error")
     assert wrong.file.endswith("extensions_additional.conf") and wrong.line == 142
+
+
+# --------------------------------------------------------------------------- how Asterisk runs
+
+
+def test_time_outs_dial_tones_and_the_numbers_callers_dial() -> None:
+    loaded = _load(FIXTURES / "dial-tones.conf")
+    steps = _steps(loaded)
+    found = _named(loaded)
+    menu = steps["incoming,s,5"]
+    # WaitExten with a priority after it: silence goes on there (pbx_builtins.c), so the
+    # `t` written for it is never used; the Hangup() there is that route's own end
+    assert steps[_to(menu["no_input"])]["source"] == "incoming,s,5"
+    assert ("disconnect-on-error", "incoming,s,5") in found
+    assert ("unreachable", "incoming,t,1") in found
+    # a decision that jumps to the same Hangup() is not a failure for that
+    assert not any(block == "incoming,s,3" for _, block in found)
+    # Busy() on purpose is an end judged by the way in: no finding at the Busy line
+    assert steps["incoming,s,7"]["type"] == "end"
+    assert not any(block == "incoming,s,7" for _, block in found)
+    # a Goto to `info-${EXTEN}` from _[3-5]: there is no info-5, Asterisk hangs up
+    info = steps["incoming,_[3-5],1"]["branches"]
+    assert set(info) == {"info-3", "info-4", "error: no label info-5"}
+    assert ("disconnect-on-error", "incoming,_[3-5],1") in found
+    # the number the caller dialled: a phone here (not answered is not a failure), a
+    # number outside (their own call leaves the phone system)
+    dial = steps["incoming,_2XX,1"]["branches"]
+    assert set(dial) == {"answered (PJSIP/${EXTEN})", "not answered (the number dialled)"}
+    assert steps["incoming,_9NXXNXXXXXX,1"]["type"] == "external"
+    assert "number dialled" in steps["incoming,_9NXXNXXXXXX,1"]["target"]
+    # a dial tone: a wrong number goes to `i` of the context it dials into, silence to
+    # the reorder tone; the `i` beside the DISA is never used
+    tone = steps["night-line,s,1"]
+    assert _to(tone["no_match"]) == "volunteers,i,1"
+    assert "reorder" in steps[_to(tone["no_input"])]["say"]
+    assert ("unreachable", "night-line,i,1") in found
+    assert ("disconnect-on-error", "night-line,s,1") in found
+    assert not any(str(block).startswith("volunteers,") for _, block in found)
+    # a table of numbers that each ring one phone: not answered is the called party
+    assert "not answered (the number dialled)" in steps["volunteers,201,1"]["branches"]
+    # a Goto worked out as the call runs whose every label leads on alike: no decision
+    assert _to(menu["options"]["7"]) == "incoming,s,5"
+    assert "incoming,7,1" not in steps
+    # a prompt, then a Goto to the WaitExten's label: one menu, at the WaitExten
+    assert "call-back,s,2" not in steps
+    assert steps["call-back,s,6"]["say"] == "(recording: custom/press-1-to-be-called-back)"
+    # hold music with no duration: no way on
+    assert "next" not in steps["hold-music,s,1"]
+    assert ("dead-end", "hold-music,s,1") in found
+
+
+def test_staff_phones_are_followed_apart_and_menus_read_as_asterisk_runs_them() -> None:
+    loaded = _load(FIXTURES / "office-pbx.conf")
+    steps = _steps(loaded)
+    found = _named(loaded)
+    # the subroutine both use returns to customers in one half and to staff in the other
+    back = steps["sub-recorded.return"]["branches"]
+    assert set(back) == {"back to from-trunk,s,2"}
+    assert set(steps["staff.sub-recorded.return"]["branches"]) == {"back to features,*72,2"}
+    assert "from-internal" in (loaded.journey.description or "")
+    # staff features: person rules silenced, the retry loop still reported
+    assert "no-human-exit" in steps["features,*72,3"]["ignore"]
+    assert ("unbounded-retry", "features,*72,3") in found
+    read = steps["features,*72,3"]
+    assert read["type"] == "input" and _to(read["no_input"]) == "features,*72,3"
+    # Read then GotoIf tests of what was read: a menu of the values tested
+    menu = steps["from-trunk,s,3"]
+    assert menu["type"] == "menu" and set(menu["options"]) == {"1", "2", "3"}
+    assert _to(menu["no_match"]) == "from-trunk,s,7"
+    assert ("unbounded-retry", "from-trunk,s,3") in found
+    # a menu in a context that is only included offers the includer's numbers too
+    assert "_2XX" in steps["greeter,s,2"]["options"]
+    assert ("no-zero-out", "greeter,s,2") not in found
+    # Background(m) then Read: one menu at the Read; no call passes ARG2, so the
+    # password check never runs
+    check = steps["macro-recording,check,2"]
+    assert check["say"] == "(recording: custom/listen-or-record)"
+    assert set(check["options"]) == {"1", "*"}
+    assert not any(step.get("tags") == ["auth"] for step in steps.values())
+    assert ("endless-loop", "macro-recording,check,2") in found
+    assert ("unreachable", "macro-recording,i,1") in found  # `m`: wrong keys never stop it
+    # "# to hang up" and silence do the same: not a failure of the menu
+    assert "disconnect-on-error" in steps["message-line,s,2"]["ignore"]
+    assert ("disconnect-on-error", "message-line,s,2") not in found
 
 
 # --------------------------------------------------------------------------- bad input

@@ -58,3 +58,11 @@ def test_every_shared_voicexml_document_has_a_truth_file() -> None:
     assert documents
     for document in documents:
         assert f"vxml/{document.name}" in covered, f"no truth file for {document}"
+
+
+def test_every_shared_dialplan_has_a_truth_file() -> None:
+    covered = {str(t.relative_to(t.parents[1]))[: -len(".yaml")] for t in truth_files()}
+    dialplans = sorted((VENDOR / "asterisk").glob("*.conf"))
+    assert dialplans
+    for dialplan in dialplans:
+        assert f"asterisk/{dialplan.name}" in covered, f"no truth file for {dialplan}"

@@ -24,31 +24,52 @@ Asterisk                                       journey
 ``Verbose``, ``Log``, ``ExecIf`` that does not
 route, ``SIPAddHeader``, ``System``, ...
 ``Goto`` (a literal target)                    not a step: the route goes on at the target
-``Background()``/``Playback()`` then           a ``menu`` at the ``WaitExten`` priority; its
-``WaitExten()``                                prompt is the sound files played just before
-                                               it (``(recording: custom/main-menu)``)
-menu options                                   the context's extensions ``0``-``9``, ``*``,
-                                               ``#``, longer numbers and patterns (``_1X``,
-                                               labelled ``pattern _1X``); an included
-                                               context's one-key extensions are options too,
-                                               its longer numbers one option "dials an
-                                               extension (ctx)" with a ``condition`` per number
-``i`` / ``t`` (else ``e``)                      ``no_match`` / ``no_input``; a menu without one
-                                               routes to an ``end`` "no match"/"no input":
-                                               Asterisk hangs up there
+``Background()``/``Playback()`` then           a ``menu`` at the ``WaitExten`` priority (also
+``WaitExten()``                                through a ``Goto`` to its label); its prompt is
+                                               the sound files played before it
+                                               (``(recording: custom/main-menu)``)
+menu options                                   the extensions ``0``-``9``, ``*``, ``#``, longer
+                                               numbers and patterns (``_1X``, labelled
+                                               ``pattern _1X``) of the context the caller is
+                                               in: a context nothing jumps to and one context
+                                               includes runs in that one, so its menus offer
+                                               the includer's numbers too; an included
+                                               context's one-key extensions are options, its
+                                               longer numbers one option "dials an extension
+                                               (ctx)" with a ``condition`` per number
+``WaitExten`` time-out                          ``no_input``: the next priority when there is
+                                               one (Asterisk goes on there, ``pbx_builtins.c``),
+                                               else ``t``, else ``e``, else an ``end`` (Asterisk
+                                               hangs up)
+``i`` (else ``e``)                              ``no_match``; without one an ``end``
 ``h``                                          not a route: it runs after the caller hung up
 ``Background()`` with no ``WaitExten``, in a   a ``menu`` whose ``no_input`` is the next
-context with options                           priority (keys pressed during the prompt count)
+context with options                           priority (keys pressed during the prompt count);
+                                               with option ``m`` other keys do not stop it, so
+                                               it has no ``no_match``
 ``Read(var,...)`` then ``Goto(${var},1)``       a ``menu`` of the target context's extensions
+``Read(var)`` then ``GotoIf``s comparing       a ``menu`` of the values compared (``"1"``,
+``${var}`` with constants                      ``"x*"``); ``no_match`` is where the tests fall
+                                               through, ``no_input`` the test for nothing
+                                               entered (else the same); only a test for nothing
+                                               entered: an ``input`` with that ``no_input``
+``Playback()``/``Background(..,m)`` then a     one step at the ``Read``, with their prompt
+``Read()`` with no prompt of its own
 ``Read()`` otherwise                           an ``input`` collecting ``var``
 ``GotoIf(cond?a:b)``, ``GosubIf``,              a ``condition``: the branch ``cond`` and
-``ExecIf(cond?App)`` that routes, ``While``     ``otherwise`` (``loop done`` after ``While``)
+``ExecIf(cond?App)`` that routes, ``While``     ``otherwise`` (``loop done`` after ``While``);
+                                               a condition that is constant (see below) is
+                                               not a step: the branch it takes is followed
 ``GotoIfTime(times?a:b)``, ``ExecIfTime``      a ``condition``: ``open (times)`` and ``closed``
                                                (reversed when the matching branch's target is
                                                named closed, holiday, night or after hours)
 a ``Goto`` whose target is worked out when      a ``condition`` with a branch per extension of
 the call runs (``${...}``)                      the target context, or per label that fits
-                                               (``dev-${STATE}`` -> the ``dev-*`` labels)
+                                               (``dev-${STATE}`` -> the ``dev-*`` labels); not a
+                                               step when every branch leads to the same step;
+                                               ``prefix${EXTEN}`` from a pattern of one or two
+                                               keys (``_X``) has a branch "error: no label ..."
+                                               to an ``end`` for the keys with no label
 ``Gosub()``/``Macro()`` into a subroutine      routes into the subroutine's steps; its
 that talks to the caller or routes             ``Return()`` (a macro: also falling off its
                                                end) is a ``condition`` back to each place it
@@ -67,6 +88,14 @@ or runs a script (``AGI``)                     runs a script: a logging ``AGI`` 
                                                busy)" -> the next priority (a failure)
 ``Dial`` to a trunk (``@provider``, an outside  the same, with the ``agent`` in team
 number, ``DAHDI/g0``, ``${TRUNK}``)              ``outside`` (an outside number answers)
+``Dial`` to the number the caller dialled:     the call the caller places themselves: not
+its destination is built from ``${EXTEN}``     answered is the called party not answering, not
+(``PJSIP/${EXTEN}``, ``${EXTEN}@trunk``), or   the phone tree failing them. To a phone here:
+its context only maps numbers to one           "not answered (the number dialled)", an ordinary
+``Dial`` each (FollowMe's numbers, Local-      route, to the next priority; over a trunk: an
+channel legs, direct numbers)                  ``external`` step "the call placed to the number
+                                               dialled" (the call leaves the phone system; what
+                                               follows, a failover, is not followed)
 ``Dial(Local/ext@ctx)``                         ``answered`` routes into ``ctx,ext``
 after an answered ``Dial``/``Queue``            an ``end``; option ``g`` (``Dial``) or ``c``
                                                (``Queue``): the next priority; ``G(label)``:
@@ -75,11 +104,16 @@ after an answered ``Dial``/``Queue``            an ``end``; option ``g`` (``Dial
 ``MinivmRecord()``, ``VoiceMailMain()``          (served)
 ``Playback()``, ``SayDigits()``,                a ``message``
 ``SayNumber()``, ``SayUnixTime()``,
-``MusicOnHold()``, ``Zapateller()``, ``Echo()``
-``Hangup()``, falling off the last priority     an ``end``, judged by what leads to it
-``Busy()``, ``Congestion()``                    a ``condition`` whose only branch "error: busy
-                                               tone" leads to the ``end`` (judged a failure)
-``DISA(pw,ctx)``                               a ``menu`` (a dial tone) of ``ctx``'s extensions
+``MusicOnHold(class,duration)``,
+``Zapateller()``, ``Echo()``
+``MusicOnHold()`` without a duration           a ``message`` with no way on (music until the
+                                               caller hangs up)
+``Hangup()``, falling off the last priority,   an ``end``, judged by what leads to it (the two
+``Busy()``, ``Congestion()``                    tones say "busy" and "reorder", then hang up)
+``DISA(pw,ctx)``                               a ``menu`` (a dial tone) of ``ctx``'s extensions;
+                                               a number ``ctx`` does not have goes to ``ctx``'s
+                                               ``i``, else, like silence, to an ``end`` (the
+                                               reorder tone, ``app_disa.c``)
 ``Directory(vm,ctx)``                           an ``input`` (a name) then a ``condition`` per
                                                extension of ``ctx``, or "nothing chosen"
 ``ConfBridge()``, ``MeetMe()``                  an ``agent`` (team ``conference``: people)
@@ -99,7 +133,34 @@ retry counter: its branches are ``loop`` and ``tries used up``, and the menu get
 ``max_retries`` (from ``> 3``, ``>= 3``, ``= 3`` in the expression) and ``on_fail`` (the
 ``tries used up`` target). A loop that sets the variable back to a constant on its way
 round is not bounded and is left as it is. This is how FreePBX's generated IVRs
-(``ivr-N`` with ``INVALID_LOOPCOUNT``/``TIMEOUT_LOOPCOUNT``) audit as the menus built.
+(``ivr-N`` with ``INVALID_LOOPCOUNT``/``TIMEOUT_LOOPCOUNT``) audit as the menus built. A
+counter entered some other way (from an option that finds the input empty) is not
+recognised.
+
+The PBX's own phones: a root context whose name starts with ``from-internal`` (FreePBX's
+and Issabel's context for the extensions' phones, which includes the feature codes) is
+where members of staff dial. Their calls are followed apart from customers' calls (a
+second set of steps; a step both reach appears twice, the staff copy named ``staff.``
+and silenced for every rule, since the customers' copy reports it), so a subroutine that
+both use returns only to its own side. On the staff side ``no-human-exit`` and
+``no-zero-out`` are silenced with a reason (nobody expects an operator in ``*72``); menu
+mechanics (retries, loops, cut-offs, unused handlers) are reported. Contexts reached
+only through contexts that only staff reach are staff's too.
+
+Also read as Asterisk runs them: an ``i`` or ``t`` written in a context where a menu or
+a dial tone stands (or where a menu looks for them) that no route uses is built anyway,
+with nothing leading there, so the audit reports it as unreachable. A failure route
+(``no_input``, ``no_match``, a failure branch) that runs straight into an ``end`` that
+ordinary routes share gets an ``end`` of its own at the failing step: a shared
+``Hangup()`` says nothing itself, and shared it would make every decision that jumps to
+it look like a failure. ``${ARGn}`` in a subroutine is empty when no call in the dialplan
+passes that many arguments (a call whose target is worked out as the call runs counts
+for every subroutine of its kind; a subroutine named elsewhere, as a ``Dial`` option, or
+that sets ``ARGn`` itself, is left alone), and a ``GotoIf``/``ExecIf`` comparing constants
+then takes its one way. A ``t`` that plays exactly what one of the menu's options plays
+before hanging up (``#``: "goodbye") while ``i`` does not end the call is the caller's
+own way out: ``disconnect-on-error`` and ``no-human-exit`` are silenced at that menu with
+that reason.
 
 Parsing: ``exten =>``/``exten =``, ``same =>``, priorities ``1``, ``n``, ``s``,
 ``n(label)``, ``hint`` (not run), ``include =>``, ``[ctx](+)``, templates ``[tpl](!)``
@@ -127,6 +188,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..model import route_meaning
+from ..rules import RULES
 from .base import MAX_FILES, Package, Read, ReadError
 from .connect import journey_id
 from .outcomes import JUDGE, judge_ends
@@ -177,6 +240,17 @@ HELD_ELSEWHERE = {
 DESCRIBED = (
     "the reader's description of the step (sound files, applications), not words callers hear"
 )
+STAFF_CONTEXT = re.compile(r"from-internal", re.I)
+"""Where the PBX's own phones start (FreePBX's and Issabel's name for the context of
+the extensions, often kept in hand-written dialplans): a call there is a member of
+staff dialling, not a customer calling."""
+STAFF_REASON = (
+    "reached only from the PBX's own phones (a from-internal context): a staff feature, "
+    "where no one expects a person to turn to"
+)
+STAFF_RULES = ("no-human-exit", "no-zero-out")
+TWICE = "the same priority, reached by customers too, is audited with their calls"
+RECOVERY_ROUTES = ("no_input", "no_match", "on_fail", "on_timeout", "on_error")
 _CLOSED_NAME = re.compile(r"clos|holiday|night|after.?hours|out.?of.?hours", re.I)
 _FOLD_LIMIT = 10_000
 
@@ -693,6 +767,47 @@ def _dialable(exten: str) -> bool:
     return bool(re.fullmatch(r"_[0-9XZNxzn.!\[\]\-*#+]+", name))
 
 
+def _read_prompt(args: str) -> str:
+    """The prompt a ``Read`` plays itself (its second argument)."""
+    parts = _split_top(args, ",")
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def _compared(cond: str, variable: str) -> tuple[bool, str] | None:
+    """``(equal, value)`` when ``cond`` compares ``${variable}`` with a constant
+    (``$["${V}" = "1"]``, ``$["x${V}" = "x*"]``, ``$["${V}" != ""]``,
+    ``${ISNULL(${V})}``): whether the true branch is the one where they are equal."""
+    cond = cond.strip()
+    name = re.escape(variable)
+    if re.fullmatch(rf"\$\{{ISNULL\(\$\{{{name}\}}\)\}}", cond):
+        return True, ""
+    match = re.fullmatch(
+        rf'\$\[\s*"?(\w*)\$\{{{name}\}}(\w*)"?\s*(!=|==|=)\s*"?([^"\]\s]*)"?\s*\]', cond
+    )
+    if match is None:
+        return None
+    prefix, suffix, op, value = match.groups()
+    if not (value.startswith(prefix) and value.endswith(suffix)):
+        return None
+    value = value[len(prefix) : len(value) - len(suffix)]
+    return op != "!=", value
+
+
+def _matches_only(parts: list[str]) -> bool:
+    """Whether ``Background`` has option ``m``: only keys that are one-key extensions
+    of its context stop the prompt (others are ignored, nothing goes to ``i``)."""
+    options = parts[1].strip() if len(parts) > 1 else ""
+    return options.lower() not in ("skip", "noanswer") and "m" in options
+
+
+def _one_key(key: str) -> bool:
+    """Whether an extension is one key pressed: ``1``, ``*``, or a pattern of one
+    character (``_X``, ``_[1-5]``)."""
+    if len(key) == 1:
+        return True
+    return bool(re.fullmatch(r"_(?:[XZNxzn]|\[[^\]]*\])", key))
+
+
 def _file_line(prio: _Prio) -> str:
     return f"{Path(prio.file).name}:{prio.line}"
 
@@ -737,16 +852,25 @@ class _Builder:
         self.memo: dict[Pos, str] = {}
         self.walked: dict[Pos, list[Pos]] = {}
         self.callers: dict[str, list[tuple[str, Pos]]] = {}
+        self.called: set[str] = set()  # subroutines passed through like settings
+        self.dirty: set[str] = set()  # subroutines with callers or returns not joined yet
+        self.returned: dict[str, int] = {}  # how many callers each return leads back to
         self.returns: dict[str, str] = {}  # subroutine context -> its return step
         self.routes: dict[tuple[str, str], Pos] = {}  # (step, target) -> position routed to
         self.conditions: dict[str, _Prio] = {}  # GotoIf steps, for retry counters
         self.touched: set[str] = set()  # contexts a caller passes through
         self.aliases: dict[str, str] = {}  # steps that only pass the caller on
+        self.handler_contexts: set[str] = set()  # where menus look for `i` and `t`
+        self.menu_sites: set[str] = set()  # contexts a menu is written in
+        self.tables: dict[str, bool] = {}  # contexts that only map numbers to phones
+        self.prompts: dict[str, tuple[str, str | None]] = {}  # menu -> prompt, context
         self.sub_kind = self._classify_subroutines()
+        self.arguments = _arguments(contexts)
         self.includers: dict[str, list[str]] = {}
         for name, context in contexts.items():
             for included in context.includes:
                 self.includers.setdefault(included, []).append(name)
+        self.named = {t for targets in _references(contexts, False).values() for t in targets}
 
     # ---- lookups
 
@@ -780,6 +904,19 @@ class _Builder:
                 return name, min(matches)[2]
             stack = own.includes + stack
         return None
+
+    def home(self, context: str) -> str:
+        """The context a caller is in when running ``context``'s priorities: a context
+        that nothing jumps to and that one context includes runs in that one (keys
+        pressed there are matched against the includer's extensions)."""
+        seen: set[str] = set()
+        while context not in seen:
+            seen.add(context)
+            includers = self.includers.get(context, [])
+            if context in self.named or len(includers) != 1:
+                return context
+            context = includers[0]
+        return context
 
     def label(self, context: str, exten: str, label: str) -> int | None:
         own = self.contexts.get(context)
@@ -824,6 +961,9 @@ class _Builder:
 
         def value(match: re.Match[str]) -> str:
             name = match.group(1)
+            argument = re.fullmatch(r"ARG(\d+)", name)
+            if argument and int(argument.group(1)) > self.arguments.get(prio.context, 99):
+                return ""  # no call passes it
             for number in range(prio.number - 1, 0, -1):
                 earlier = extension.get(number)
                 if earlier is None or earlier.app.lower() != "set":
@@ -995,6 +1135,9 @@ class _Builder:
             app, args = prio.app.lower(), prio.args
             if app == "exec":
                 app, args = _inner_app(args)
+            forced = self.forced(prio, app, args)
+            if forced is not None:
+                app, args = ("goto", forced) if forced else ("noop", "")
             if app in PLUMBING or (app in ("execif", "execiftime") and not self.routes_in(prio)):
                 current = after
             elif app == "goto" and "$" not in self.substitute(args, prio):
@@ -1007,9 +1150,11 @@ class _Builder:
                 called = self._call_target(prio, args, app == "macro")
                 kind = self.sub_kind.get(called[0], "facing") if called else "unknown"
                 if called is not None and kind in ("plumbing", "task"):
+                    self.called.add(called[0])
                     current = after
                 elif called is not None and kind == "facing":
                     self.callers.setdefault(called[0], []).append((prio.block, after))
+                    self.dirty.add(called[0])
                     current = called
                 else:
                     result = self.schedule(prio.block, prio)
@@ -1028,6 +1173,23 @@ class _Builder:
             self.memo[position] = result
         self.walked[pos] = seen
         return result
+
+    def forced(self, prio: _Prio, app: str, args: str) -> str | None:
+        """For a ``GotoIf``/``ExecIf`` whose condition is a constant once the arguments
+        no call passes are empty (``$["${ARG3}" != ""]``): the ``Goto`` target it always
+        takes, or ``""`` when it always goes on; None otherwise."""
+        if app not in ("gotoif", "execif"):
+            return None
+        cond, yes, no = _condition(args)
+        match = re.fullmatch(
+            r'\$\[\s*"([^"$]*)"\s*(!=|==|=)\s*"([^"$]*)"\s*\]', self.substitute(cond, prio)
+        )
+        if match is None:
+            return None
+        chosen = yes if (match.group(1) == match.group(3)) == (match.group(2) != "!=") else no
+        if not chosen.strip():
+            return ""
+        return chosen if app == "gotoif" and "$" not in chosen else None
 
     def off_end(self, pos: Pos, seen: list[Pos]) -> str:
         """Where a caller goes at a position with nothing to run."""
@@ -1063,22 +1225,49 @@ class _Builder:
         return bool(yes) and not no and _inner_app(yes)[0] in PROMPTS
 
     def menu_after(self, prio: _Prio) -> _Prio | None:
-        """The ``WaitExten`` that the prompts from ``prio`` on lead to, or None."""
+        """The ``WaitExten`` that the prompts from ``prio`` on lead to (through settings
+        and ``Goto``s to labels of the same extension), or a ``Read`` without a prompt
+        of its own after prompts that keys do not cut short (``Playback``,
+        ``Background`` with option ``m``); None when something else comes first. The
+        prompts played on the way are kept for the menu's ``say``."""
         extension = self.contexts[prio.context].extens[prio.exten]
-        number = prio.number
-        while True:
-            number += 1
-            later = extension.get(number)
-            if later is None:
+        sounds: list[str] = []
+        context = None
+        steady = True  # no prompt that a key interrupts into the dialplan
+        current: _Prio | None = prio
+        seen: set[int] = set()
+        while current is not None and current.number not in seen:
+            seen.add(current.number)
+            app, args = current.app.lower(), current.args
+            if app == "execif" and self.prompt_in(current):
+                app, args = _inner_app(_condition(args)[1])
+            nxt = extension.get(current.number + 1)
+            if app in PROMPTS:
+                sounds += [self.substitute(name, current) for name in _sound_names(args)]
+                parts = _split_top(args, ",")
+                if app == "background":
+                    steady = steady and _matches_only(parts)
+                    if len(parts) >= 4 and parts[3].strip():
+                        context = parts[3].strip()
+            elif app == "goto" and "$" not in args:
+                parts = [part.strip() for part in _split_top(args, ",")]
+                number = self.label(prio.context, prio.exten, parts[0])
+                nxt = extension.get(number) if len(parts) == 1 and number else None
+                if nxt is None:
+                    return None
+            elif current is not prio and (
+                app == "waitexten"
+                or (app in ("read", "readexten") and steady and not _read_prompt(args))
+            ):
+                if sounds:
+                    self.prompts.setdefault(
+                        current.block, (f"(recording: {', '.join(sounds)})", context)
+                    )
+                return current
+            elif not (app in PLUMBING or (app == "execif" and not self.routes_in(current))):
                 return None
-            app = later.app.lower()
-            if app == "waitexten":
-                return later
-            if app in PLUMBING or app in PROMPTS:
-                continue
-            if app == "execif" and (self.prompt_in(later) or not self.routes_in(later)):
-                continue
-            return None
+            current = nxt
+        return None
 
     def prompt_before(self, prio: _Prio) -> tuple[str | None, str | None]:
         """The prompt played just before ``prio`` (``(recording: ...)``), and the context
@@ -1203,6 +1392,14 @@ class _Builder:
                 for (name, label), number in self.contexts[found[0]].labels.items():
                     if name == found[1] and label.startswith(prefix):
                         branches[label] = self.route(sid, (found[0], name, number))
+                missing = self.missing_labels(found, priority, prio)
+                if branches and missing:
+                    shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+                    branches[f"error: no label {shown}"] = self.end(
+                        f"{sid}.no-label",
+                        prio.block,
+                        "(Goto to a label that does not exist: Asterisk hangs up)",
+                    )
         if not branches:
             self.nodes[sid] = {
                 "type": "external",
@@ -1210,7 +1407,34 @@ class _Builder:
                 "target": f"Goto({_short(spec)}), worked out as the call runs, "
                 f"to nothing this dialplan has ({_file_line(prio)})",
             }
+        elif len(set(branches.values())) == 1:
+            self.aliases[sid] = next(iter(branches.values()))  # every way leads on alike
         return sid
+
+    def missing_labels(self, found: tuple[str, str], priority: str, prio: _Prio) -> list[str]:
+        """The labels ``prefix${EXTEN}suffix`` names for keys the pattern extension
+        ``prio`` runs in can match (``_X``: 0 to 9) but that ``found`` does not have:
+        a ``Goto`` there fails and Asterisk hangs up. Only short patterns are read."""
+        match = re.fullmatch(r"([^$]*)\$\{EXTEN\}([^$]*)", priority)
+        regex = _pattern(prio.exten)
+        body = prio.exten.split("/")[0]
+        if match is None or regex is None or re.search(r"[.!]", body):
+            return []
+        length = len(re.sub(r"\[[^\]]*\]", "X", body)) - 1
+        if not 1 <= length <= 2:
+            return []
+        priorities = self.contexts[found[0]].extens[found[1]]
+        missing = []
+        for key in map("".join, itertools.product("0123456789*#", repeat=length)):
+            if not regex.match(key):
+                continue
+            label = f"{match.group(1)}{key}{match.group(2)}"
+            if label.isdigit():
+                if int(label) not in priorities:
+                    missing.append(label)
+            elif (found[1], label) not in self.contexts[found[0]].labels:
+                missing.append(label)
+        return missing
 
     def while_jump(self, prio: _Prio, app: str) -> Pos:
         """Where ``EndWhile``/``ContinueWhile`` (back to the ``While``) and ``ExitWhile``
@@ -1245,6 +1469,7 @@ class _Builder:
         if context not in self.returns:
             sid = f"{context}.return"
             self.returns[context] = sid
+            self.dirty.add(context)
             self.nodes[sid] = {
                 "type": "condition",
                 "team": "ivr",
@@ -1260,9 +1485,11 @@ class _Builder:
         target = self._call_target(prio, spec, macro)
         kind = self.sub_kind.get(target[0], "facing") if target else "unknown"
         if target is not None and kind in ("plumbing", "task"):
+            self.called.add(target[0])
             return self.route(sid, after)
         if target is not None and kind == "facing":
             self.callers.setdefault(target[0], []).append((prio.block, after))
+            self.dirty.add(target[0])
             return self.route(sid, target)
         name = f"macro-{_split_top(spec, ',')[0].strip()}" if macro else spec.split("(")[0]
         if target is None and "$" not in spec:
@@ -1293,7 +1520,7 @@ class _Builder:
         found: dict[str, Any] = {}
         groups: dict[str, list[tuple[str, str, str]]] = {}
         for key, where, exten in self.choices(context):
-            if where != context and len(key) > 1:
+            if where != context and not _one_key(key):
                 groups.setdefault(where, []).append((key, where, exten))
                 continue
             target = self.route(sid, (where, exten, 1))
@@ -1316,20 +1543,74 @@ class _Builder:
             found[f"dials an extension ({where})"] = group
         return found
 
-    def handlers(self, step: dict[str, Any], sid: str, context: str, source: str) -> None:
-        """``no_match`` (``i``, else ``e``) and ``no_input`` (``t``, else ``e``), or an end
-        where Asterisk hangs up."""
-        for route, exten, words in (("no_match", "i", "no match"), ("no_input", "t", "no input")):
-            found = self.find_exten(context, exten) or self.find_exten(context, "e")
+    def handlers(
+        self,
+        step: dict[str, Any],
+        sid: str,
+        context: str,
+        source: str,
+        waiting: _Prio | None = None,
+    ) -> None:
+        """``no_match`` (``i``, else ``e``) and ``no_input``, or an end where Asterisk
+        hangs up. After ``WaitExten`` (``waiting``) a time-out goes on at the next
+        priority when there is one, else to ``t``, else ``e``; a dial tone (``DISA``,
+        no ``waiting``) never looks for ``t``: silence gets the reorder tone."""
+        self.handler_contexts.add(context)
+        found = self.find_exten(context, "i") or self.find_exten(context, "e")
+        if found is not None:
+            target = self.route(sid, (found[0], found[1], 1))
+        else:
+            target = self.end(f"{sid}.no-match", source, "(no `i` extension: Asterisk hangs up)")
+        step["no_match"] = {"to": target, "label": "no match"}
+        if waiting is None:
+            target = self.end(f"{sid}.no-input", source, "(nothing dialled: the reorder tone)")
+        elif self.prio((waiting.context, waiting.exten, waiting.number + 1)) is not None:
+            target = self.route(sid, (waiting.context, waiting.exten, waiting.number + 1))
+        else:
+            found = self.find_exten(context, "t") or self.find_exten(context, "e")
             if found is not None:
                 target = self.route(sid, (found[0], found[1], 1))
+                self.silence_as_choice(step, context, found)
             else:
                 target = self.end(
-                    f"{sid}.{route.replace('_', '-')}",
-                    source,
-                    f"(no `{exten}` extension: Asterisk hangs up)",
+                    f"{sid}.no-input", source, "(no `t` extension: Asterisk hangs up)"
                 )
-            step[route] = {"to": target, "label": words}
+        step["no_input"] = {"to": target, "label": "no input"}
+
+    def ending(self, context: str, exten: str) -> tuple[tuple[str, str], ...] | None:
+        """What an extension plays before it ends the call (``Hangup()`` or nothing
+        more), or None when it does anything else (goes somewhere, asks, serves)."""
+        played = []
+        for prio in self.contexts[context].extens.get(exten, {}).values():
+            app = prio.app.lower()
+            if app in PLUMBING:
+                continue
+            if app not in MESSAGES and app not in PROMPTS and app != "hangup":
+                return None
+            played.append((app, prio.args.strip()))
+        return tuple(played) if played else None
+
+    def silence_as_choice(
+        self, step: dict[str, Any], context: str, timeout: tuple[str, str]
+    ) -> None:
+        """A time-out (``t``) that ends the call exactly as one of the menu's own options
+        does (``#``: 'goodbye', hang up) is the caller taking that way out by staying
+        silent, not the menu failing them; when a wrong key does not end the call
+        either, ``disconnect-on-error`` is silenced at the menu with that reason."""
+        ends = self.ending(*timeout)
+        if ends is None:
+            return
+        invalid = self.find_exten(context, "i")
+        if invalid is None or self.ending(*invalid) is not None:
+            return
+        for key, where, exten in self.choices(context):
+            if self.ending(where, exten) == ends:
+                reason = f"silence ends the call as option {key} does: the caller's way out"
+                step["ignore"] = {
+                    **step.get("ignore", {}),
+                    **dict.fromkeys(("disconnect-on-error", "no-human-exit"), reason),
+                }
+                return
 
     def build(self, sid: str, prio: _Prio) -> None:
         """The step for a priority that the caller experiences or that branches."""
@@ -1341,11 +1622,12 @@ class _Builder:
         step: dict[str, Any] = {"team": "ivr", "source": source}
         self.nodes[sid] = step
         if app == "waitexten":
-            say, context = self.prompt_before(prio)
-            context = context or prio.context
+            say, context = self.prompts.get(prio.block) or self.prompt_before(prio)
+            context = context or self.home(prio.context)
+            self.menu_sites.add(prio.context)
             step.update(type="menu", say=say or "(waits for a key)")
             step["options"] = self.options(sid, context, source)
-            self.handlers(step, sid, context, source)
+            self.handlers(step, sid, context, source, prio)
         elif app == "execif" and self.prompt_in(prio):
             inner, inner_args = _inner_app(_condition(args)[1])
             self.nodes.pop(sid)
@@ -1353,26 +1635,34 @@ class _Builder:
         elif app == "background":
             names = [self.substitute(s, prio) for s in _sound_names(args)]
             parts = _split_top(args, ",")
-            context = parts[3].strip() if len(parts) >= 4 and parts[3].strip() else prio.context
+            context = (
+                parts[3].strip()
+                if len(parts) >= 4 and parts[3].strip()
+                else self.home(prio.context)
+            )
             say = f"(recording: {', '.join(names)})"
             if self.choices(context):
                 step.update(type="menu", say=say, options=self.options(sid, context, source))
+                self.menu_sites.add(prio.context)
+                self.handler_contexts.add(context)
                 found = self.find_exten(context, "i") or self.find_exten(context, "e")
-                step["no_match"] = {
-                    "to": self.route(sid, (found[0], found[1], 1))
-                    if found
-                    else self.end(
-                        f"{sid}.no-match", source, "(no `i` extension: Asterisk hangs up)"
-                    ),
-                    "label": "no match",
-                }
+                if not _matches_only(parts):  # option `m`: other keys do not stop it
+                    step["no_match"] = {
+                        "to": self.route(sid, (found[0], found[1], 1))
+                        if found
+                        else self.end(
+                            f"{sid}.no-match", source, "(no `i` extension: Asterisk hangs up)"
+                        ),
+                        "label": "no match",
+                    }
                 step["no_input"] = {"to": self.route(sid, after), "label": "no key pressed"}
             else:
                 step.update(type="message", say=say, next=self.route(sid, after))
         elif app in MESSAGES:
             step.update(type="message", say=self.message_text(app, args, prio))
-            if app == "musiconhold" and len(_split_top(args, ",")) < 2:
-                step["next"] = self.end(f"{sid}.end", source, "(the caller hangs up)")
+            duration = _split_top(args, ",")[1:2]
+            if app == "musiconhold" and not (duration and duration[0].strip()):
+                step["say"] = "(plays hold music until the caller hangs up)"  # no way on
             else:
                 step["next"] = self.route(sid, after)
         elif app in ("read", "readexten"):
@@ -1412,11 +1702,12 @@ class _Builder:
             self.nodes[sid] = {"type": "end", "source": source, "say": "(hangs up)", JUDGE: True}
         elif app in ("busy", "congestion"):
             tone = "busy" if app == "busy" else "congestion"
-            step.update(
-                type="condition",
-                say=f"(plays the {tone} tone)",
-                branches={f"error: {tone} tone": self.end(f"{sid}.end", source)},
-            )
+            self.nodes[sid] = {
+                "type": "end",
+                "source": source,
+                "say": f"(plays the {tone} tone and hangs up)",
+                JUDGE: True,
+            }
         elif app == "disa":
             parts = _split_top(args, ",")
             context = parts[1].strip() if len(parts) > 1 and parts[1].strip() else prio.context
@@ -1428,6 +1719,7 @@ class _Builder:
                     f"not in this dialplan ({_file_line(prio)})",
                 }
                 return
+            self.menu_sites.add(prio.context)
             step.update(
                 type="menu",
                 say="(a dial tone: the caller dials a number)",
@@ -1495,7 +1787,10 @@ class _Builder:
         parts = _split_top(args, ",")
         variable = parts[0].strip()
         names = [self.substitute(s, prio) for s in _sound_names(",".join(parts[1:2]))]
-        say = f"(recording: {', '.join(names)})" if names else "(reads digits)"
+        say = f"(recording: {', '.join(names)})" if names else None
+        if say is None:
+            say = (self.prompts.get(prio.block) or self.prompt_before(prio))[0]
+        say = say or "(reads digits)"
         following = self.next_routing(after)
         if (
             following is not None
@@ -1503,8 +1798,10 @@ class _Builder:
             and (f"${{{variable}}}" in following.args)
         ):
             pieces = [p.strip() for p in _split_top(following.args, ",")]
-            context = pieces[0] if len(pieces) == 3 else prio.context
+            context = pieces[0] if len(pieces) == 3 else self.home(prio.context)
             if context in self.contexts:
+                self.menu_sites.add(prio.context)
+                self.handler_contexts.add(context)
                 step.update(type="menu", say=say, options=self.options(sid, context, prio.block))
                 found = self.find_exten(context, "i") or self.find_exten(context, "e")
                 if found is not None:
@@ -1520,12 +1817,59 @@ class _Builder:
                     "label": "no input",
                 }
                 return
+        if variable and self.read_tests(sid, step, say, variable, after):
+            return
         step.update(
             type="input",
             say=say,
             collects=[variable] if variable else [],
             next=self.route(sid, after),
         )
+
+    def read_tests(
+        self, sid: str, step: dict[str, Any], say: str, variable: str, after: Pos
+    ) -> bool:
+        """A ``Read`` followed by ``GotoIf``s that compare what was read with constants:
+        a menu of those constants (``no_match``: where the tests fall through), or, when
+        they only test for nothing entered, an input whose ``no_input`` is that branch."""
+        options: dict[str, str] = {}
+        empty: str | None = None
+        rest: Pos | str = after
+        for _ in range(_FOLD_LIMIT):
+            test = self.next_routing(rest) if not isinstance(rest, str) else None
+            if test is None or test.app.lower() != "gotoif":
+                break
+            cond, yes, no = _condition(test.args)
+            compared = _compared(cond, variable)
+            if compared is None or "$" in self.substitute(yes + no, test):
+                break
+            equal, value = compared
+            match, other = (yes, no) if equal else (no, yes)
+            ahead = (test.context, test.exten, test.number + 1)
+            matched = self.jump(test, match) if match else ahead
+            if value:
+                options.setdefault(
+                    value, self.route(sid, matched) if not isinstance(matched, str) else matched
+                )
+            elif empty is None:
+                empty = self.route(sid, matched) if not isinstance(matched, str) else matched
+            rest = self.jump(test, other) if other else ahead
+            if other:
+                break
+        else:
+            return False
+        if not options and empty is None:
+            return False
+        fallen = rest if isinstance(rest, str) else self.route(sid, rest)
+        if not options:
+            step.update(type="input", say=say, collects=[variable], next=fallen)
+            step["no_input"] = {"to": empty, "label": "nothing entered"}
+            return True
+        self.menu_sites.add(sid.split(",")[0])
+        step.update(type="menu", say=say, options=options)
+        step["no_match"] = {"to": fallen, "label": "no match"}
+        step["no_input"] = {"to": empty or fallen, "label": "no input"}
+        return True
 
     def next_routing(self, pos: Pos) -> _Prio | None:
         """The first priority from ``pos`` that is not plumbing, in the same extension."""
@@ -1630,6 +1974,15 @@ class _Builder:
         bare = re.sub(r"\([^)]*\)", "", options)
         answered: dict[str, str] = {}
         people = [t for t in targets if not t.lower().startswith("local/")]
+        dialled = app == "dial" and bool(people) and self.number_dialled(prio, people)
+        if dialled and len(people) == len(targets) and any(_is_trunk(t) for t in people):
+            self.nodes[sid] = {  # the caller's own call leaves the phone system
+                "type": "external",
+                "source": prio.block,
+                "target": f"the call placed to the number dialled, {_short(parts[0], 50)} "
+                f"({_file_line(prio)})",
+            }
+            return
         if people or app != "dial":
             if app == "dial" and "G(" in options:
                 label = re.search(r"G\(([^)]*)\)", options)
@@ -1674,7 +2027,33 @@ class _Builder:
                     f"{sid}.local", prio.block, f"{target} ({_file_line(prio)})"
                 )
         step.update(type="condition")
-        step["branches"] = {**answered, "no answer (timed out or busy)": self.route(sid, after)}
+        unanswered = (
+            "not answered (the number dialled)" if dialled else "no answer (timed out or busy)"
+        )
+        step["branches"] = {**answered, unanswered: self.route(sid, after)}
+
+    def number_dialled(self, prio: _Prio, targets: list[str]) -> bool:
+        """Whether a ``Dial`` rings the number the caller dialled: its destination is
+        built from ``${EXTEN}`` (``PJSIP/${EXTEN}``, ``${EXTEN}@trunk``), or its context
+        is a table of numbers that each only dial one destination (FollowMe's numbers,
+        Local-channel legs, direct numbers). Not being answered there is the called
+        party not answering, not the phone tree failing the caller."""
+        if any("${EXTEN" in target for target in targets):
+            return True
+        context = self.contexts[prio.context]
+        if prio.context not in self.tables:
+            numbers = [e for e in context.extens if e not in SPECIAL_EXTENS]
+            self.tables[prio.context] = bool(numbers) and all(
+                _dialable(exten)
+                and [
+                    p.app.lower()
+                    for p in context.extens[exten].values()
+                    if p.app.lower() not in PLUMBING
+                ]
+                == ["dial"]
+                for exten in numbers
+            )
+        return self.tables[prio.context]
 
     def build_directory(
         self, sid: str, step: dict[str, Any], prio: _Prio, args: str, after: Pos
@@ -1702,28 +2081,47 @@ class _Builder:
             "branches": branches,
         }
 
+    def unused_handlers(self, elsewhere: dict[Pos, str]) -> None:
+        """Build the ``i`` and ``t`` extensions written in a context where a menu stands
+        (or that a menu looks in) that no route uses: nothing leads there, so the audit
+        reports them as unreachable (a ``t`` after a ``WaitExten`` that has a next
+        priority, an ``i`` next to a dial tone that looks in another context)."""
+        for context in sorted(self.menu_sites | self.handler_contexts):
+            own = self.contexts.get(context)
+            if own is None:
+                continue
+            for exten in ("i", "t"):
+                place = (context, exten, 1)
+                if (
+                    1 in own.extens.get(exten, {})
+                    and place not in self.memo
+                    and place not in elsewhere
+                ):
+                    self.land(place)
+                    self.drain()
+
     def drain(self) -> None:
-        """Build everything scheduled, then the returns of subroutines (which may
-        schedule more), until nothing changes."""
-        filled: dict[str, int] = {}
-        while True:
+        """Build everything scheduled, then the returns of subroutines to the callers
+        found since (which may schedule more), until nothing changes. Each caller is
+        joined to its subroutine's return once."""
+        while self.pending or self.dirty:
             while self.pending:
                 sid, prio = self.pending.popleft()
                 self.build(sid, prio)
-            changed = False
-            for context, sid in list(self.returns.items()):
+            for context in sorted(self.dirty):
+                self.dirty.discard(context)
+                back = self.returns.get(context)
                 callers = self.callers.get(context, [])
-                if filled.get(context) == len(callers):
+                done = self.returned.get(context, 0)
+                if back is None or done == len(callers):
                     continue
-                filled[context] = len(callers)
-                changed = True
-                step = self.nodes[sid]
-                if not callers:
-                    continue
-                for block, after in callers:
-                    step["branches"].setdefault(f"back to {block}", self.route(sid, after))
-            if not changed and not self.pending:
-                break
+                self.returned[context] = len(callers)
+                for block, after in callers[done:]:
+                    step = self.nodes[back]
+                    step["branches"].setdefault(f"back to {block}", self.route(back, after))
+
+    def close_returns(self) -> None:
+        """Once everything is built: a ``Return`` that nothing called ends the call."""
         for context, sid in self.returns.items():
             if not self.nodes[sid]["branches"]:
                 self.nodes[sid] = {
@@ -1769,6 +2167,61 @@ def _starts(builder: _Builder, context: str) -> dict[str, str]:
     return found
 
 
+def _arguments(contexts: dict[str, _Context]) -> dict[str, int]:
+    """For each subroutine that the dialplan only ever calls with ``Macro``/``Gosub``
+    (and their ``If`` forms), the most arguments a call passes it: ``${ARGn}`` beyond
+    that is empty (unless the subroutine sets it). A call whose target is worked out as
+    the call runs counts for every subroutine of its kind; a subroutine named anywhere
+    else (a ``Dial`` option, a setting) is left out."""
+    counts: dict[str, int] = {}
+    unknown: set[str] = set()
+    computed = {"macro": 0, "gosub": 0}
+    for name, context in contexts.items():
+        for priorities in context.extens.values():
+            for prio in priorities.values():
+                app, args = prio.app.lower(), prio.args
+                if app in ("execif", "exec"):
+                    app, args = _inner_app(_condition(args)[1] if app == "execif" else args)
+                specs = _condition(args)[1:] if app in ("macroif", "gosubif") else (args,)
+                kind = app.removesuffix("if")
+                for spec in specs if kind in ("macro", "gosub") else ():
+                    target, passed = _called(spec, kind, name)
+                    if target is None:
+                        computed[kind] = max(computed[kind], passed)
+                    else:
+                        counts[target] = max(counts.get(target, 0), passed)
+                if kind in ("macro", "gosub"):
+                    continue
+                for token in re.findall(r"[A-Za-z0-9_.+\-]+", args):
+                    if token != name:  # a Goto within itself passes nothing new
+                        unknown.update({token, f"macro-{token}"})
+    found = {}
+    for name, count in counts.items():
+        if name in unknown or name not in contexts:
+            continue
+        limit = max(count, computed["macro" if name.startswith("macro-") else "gosub"])
+        text = " ".join(p.args for ps in contexts[name].extens.values() for p in ps.values())
+        found[name] = limit
+        for number in range(limit + 1, 10):
+            if re.search(rf"\bARG{number}\s*=", text):
+                found[name] = max(found[name], number)
+    return found
+
+
+def _called(spec: str, kind: str, context: str) -> tuple[str | None, int]:
+    """The context ``Macro(spec)``/``Gosub(spec)`` calls (None when worked out as the
+    call runs) and how many arguments it passes."""
+    parts = [part.strip() for part in _split_top(spec, ",")]
+    if kind == "macro":
+        name = parts[0]
+        return (None if "$" in name else f"macro-{name}"), len(parts) - 1
+    last = parts[-1]
+    inner = re.search(r"\((.*)\)\s*$", last, re.S)
+    passed = len(_split_top(inner.group(1), ",")) if inner and inner.group(1).strip() else 0
+    target = parts[0] if len(parts) == 3 else context
+    return (None if "$" in target else target), passed
+
+
 def _subroutines(contexts: dict[str, _Context]) -> set[str]:
     """Contexts meant to be called: ``macro-*`` and those with ``Return``/``MacroExit``."""
     found = set()
@@ -1783,9 +2236,12 @@ def _subroutines(contexts: dict[str, _Context]) -> set[str]:
     return found
 
 
-def _references(contexts: dict[str, _Context]) -> dict[str, set[str]]:
-    """The contexts each context names (routes, calls, includes, ``Local/x@ctx``)."""
-    found: dict[str, set[str]] = {name: set(c.includes) for name, c in contexts.items()}
+def _references(contexts: dict[str, _Context], includes: bool = True) -> dict[str, set[str]]:
+    """The contexts each context names (routes, calls, ``Local/x@ctx``, and unless told
+    otherwise its includes)."""
+    found: dict[str, set[str]] = {
+        name: set(c.includes if includes else ()) for name, c in contexts.items()
+    }
     for name, context in contexts.items():
         for priorities in context.extens.values():
             for prio in priorities.values():
@@ -1797,79 +2253,123 @@ def _references(contexts: dict[str, _Context]) -> dict[str, set[str]]:
     return found
 
 
+def _start(builder: _Builder, context: str) -> str:
+    """The step a call entering ``context`` reaches (a "number dialed" decision when
+    it can be entered at several extensions)."""
+    starts = _starts(builder, context)
+    if len(starts) == 1:
+        where, exten = next(iter(starts.values())).split("\0")
+        return builder.route("entry", (where, exten, 1))
+    sid = f"{context}.dialed"
+    builder.nodes[sid] = {
+        "type": "condition",
+        "team": "ivr",
+        "source": context,
+        "say": f"(the number dialed into {context})",
+        "branches": {},
+    }
+    for key, value in starts.items():
+        where, exten = value.split("\0")
+        builder.nodes[sid]["branches"][key] = builder.route(sid, (where, exten, 1))
+    return sid
+
+
+def _finish(builder: _Builder, branches: dict[str, str], other: _Builder) -> dict[str, Any]:
+    """Tidy one half of the journey: unused handlers, aliases, retry counters, failure
+    ends; returns its entry branches, resolved."""
+    builder.unused_handlers(other.memo)
+    builder.close_returns()
+    builder.nodes["entry"] = {"type": "condition", "source": "(flow)", "branches": branches}
+    _drop_aliases(builder, "entry")
+    _retry_counters(builder)
+    _own_ends(builder.nodes)
+    return dict(builder.nodes.pop("entry")["branches"])
+
+
 def convert_package(package: Package, name: str) -> dict[str, Any]:
     """Journey data for a dialplan."""
     if not isinstance(package, Dialplan):
         raise TypeError("an Asterisk dialplan is read with asterisk.read_package")
     contexts = _contexts(package)
-    builder = _Builder(contexts)
+    probe = _Builder(contexts)
     subroutines = _subroutines(contexts)
     references = _references(contexts)
     named = {t for targets in references.values() for t in targets}
-    candidates = [c for c in contexts if c not in subroutines and _starts(builder, c)]
+    candidates = [c for c in contexts if c not in subroutines and _starts(probe, c)]
     roots = [c for c in candidates if c not in named]
-    builder.touched.clear()  # only what callers pass through from here on
     if not candidates:
         where = package.root
         raise ReadError(where, 1, 1, "no context with extensions to follow in this dialplan")
-    entry_branches: dict[str, str] = {}
-
-    def start(context: str) -> str:
-        starts = _starts(builder, context)
-        if len(starts) == 1:
-            where, exten = next(iter(starts.values())).split("\0")
-            return builder.route("entry", (where, exten, 1))
-        sid = f"{context}.dialed"
-        builder.nodes[sid] = {
-            "type": "condition",
-            "team": "ivr",
-            "source": context,
-            "say": f"(the number dialed into {context})",
-            "branches": {},
-        }
-        for key, value in starts.items():
-            where, exten = value.split("\0")
-            builder.nodes[sid]["branches"][key] = builder.route(sid, (where, exten, 1))
-        return sid
-
+    staff_roots = [c for c in roots if STAFF_CONTEXT.match(c)]
+    staff_only = _reach(references, staff_roots) - _reach(
+        references, [c for c in roots if c not in staff_roots]
+    )
+    customers, staff = _Builder(contexts), _Builder(contexts)
+    branches: tuple[dict[str, str], dict[str, str]] = ({}, {})
     for root in roots:
-        entry_branches[root] = start(root)
+        half = 1 if root in staff_roots else 0
+        builder = (customers, staff)[half]
+        branches[half][root] = _start(builder, root)
         builder.drain()
     for context in candidates:  # reached by nothing that is itself reached
-        if context not in entry_branches and context not in builder.touched:
-            entry_branches[context] = start(context)
-            builder.drain()
+        if context in branches[0] or context in branches[1]:
+            continue
+        if context in customers.touched or context in staff.touched:
+            continue
+        half = 1 if context in staff_only else 0
+        builder = (customers, staff)[half]
+        branches[half][context] = _start(builder, context)
+        builder.drain()
     for file, line, _column, target in package.missing:
         sid = f"missing.{Path(file).name}.{line}"
-        builder.nodes[sid] = {
+        customers.nodes[sid] = {
             "type": "external",
             "source": _missing_block(file, line),
             "target": f"the contexts of `{target}` (`#include` at {Path(file).name}:{line}; "
             "the file is not next to it, so what it holds is not audited)",
         }
-        entry_branches[f"contexts in {target}"] = sid
+        branches[0][f"contexts in {target}"] = sid
+    entry_branches = _finish(customers, branches[0], staff)
+    nodes, teams = customers.nodes, customers.teams
+    if branches[1]:
+        staff_branches = _finish(staff, branches[1], customers)
+        renamed = {sid: f"staff.{sid}" if sid in nodes else sid for sid in staff.nodes}
+        for sid, step in staff.nodes.items():
+            silenced = dict.fromkeys(STAFF_RULES, STAFF_REASON)
+            if sid in nodes:  # a second copy of a step customers reach: reported there
+                silenced = dict.fromkeys((r.name for r in RULES), TWICE) | silenced
+            step["ignore"] = {**step.get("ignore", {}), **silenced}
+            nodes[renamed[sid]] = _renamed(step, renamed)
+        entry_branches.update({k: renamed.get(v, v) for k, v in staff_branches.items()})
+        teams = {**staff.teams, **teams}
     if len(entry_branches) == 1:
         entry = next(iter(entry_branches.values()))
     else:
         entry = "entry"
-        builder.nodes[entry] = {
+        nodes[entry] = {
             "type": "condition",
             "team": "ivr",
             "source": "(flow)",
             "say": "(the context the line is configured for)",
             "branches": entry_branches,
         }
-    entry = _drop_aliases(builder, entry)
-    _retry_counters(builder)
-    uncalled = sorted(c for c in subroutines if c not in builder.callers)
+    called = {*customers.callers, *staff.callers, *customers.called, *staff.called}
+    uncalled = sorted(c for c in subroutines if c not in called)
     description = "Imported from an Asterisk dialplan by journeymap."
     if uncalled:
         shown = ", ".join(uncalled[:20]) + (" ..." if len(uncalled) > 20 else "")
         description += f" Subroutines and macros nothing here calls (not followed): {shown}."
-    for step in builder.nodes.values():
+    if staff_roots:
+        shown = ", ".join(staff_roots[:10]) + (" ..." if len(staff_roots) > 10 else "")
+        description += (
+            f" Calls from the PBX's own phones ({shown}) are followed apart from customers' "
+            "calls (steps both reach appear twice, the staff copy named `staff.`): they are "
+            "staff features, where the rules about reaching a person are silenced."
+        )
+    for step in nodes.values():
         if str(step.get("say", "")).startswith("("):
             step["ignore"] = {**step.get("ignore", {}), "jargon": DESCRIBED}
-    nodes = {sid.replace(":", "_"): _safe(step) for sid, step in builder.nodes.items()}
+    nodes = {sid.replace(":", "_"): _safe(step) for sid, step in nodes.items()}
     return judge_ends(
         {
             "journey": journey_id(name),
@@ -1877,10 +2377,41 @@ def convert_package(package: Package, name: str) -> dict[str, Any]:
             "description": description,
             "channel": "phone",
             "entry": entry.replace(":", "_"),
-            "teams": builder.teams,
+            "teams": teams,
             "nodes": nodes,
         }
     )
+
+
+def _reach(references: dict[str, set[str]], starts: list[str]) -> set[str]:
+    """The contexts ``starts`` lead to through ``references``, themselves included."""
+    seen = set(starts)
+    stack = list(starts)
+    while stack:
+        for target in references.get(stack.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def _renamed(step: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``step`` with its routes pointed at the renamed steps."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return names.get(value, value)
+        if isinstance(value, dict) and isinstance(value.get("to"), str):
+            return {**value, "to": names.get(value["to"], value["to"])}
+        return value
+
+    for key in ("next", "no_input", "no_match", "on_fail", "on_timeout", "on_error"):
+        if key in step:
+            step[key] = fix(step[key])
+    for group in ("options", "branches"):
+        if group in step:
+            step[group] = {k: fix(v) for k, v in step[group].items()}
+    return step
 
 
 def _drop_aliases(builder: _Builder, entry: str) -> str:
@@ -1913,6 +2444,41 @@ def _drop_aliases(builder: _Builder, entry: str) -> str:
             if group in step:
                 step[group] = {k: fix(v) for k, v in step[group].items()}
     return final(entry)
+
+
+def _own_ends(nodes: dict[str, dict[str, Any]]) -> None:
+    """Give a failure route that runs straight into a ``Hangup()`` (or off the end of
+    an extension) that other, ordinary routes share its own end, at the step that
+    fails: a ``Hangup()`` says nothing itself, and what it means depends on the way in.
+    Shared, it would make every decision that jumps there look like a failure."""
+    failures: list[tuple[str, str, str | None]] = []  # (step, route, branch key)
+    ordinary: set[str] = set()  # ends some route that is not a failure leads to
+    for sid, step in nodes.items():
+        routes = [(r, None, step.get(r)) for r in ("next", *RECOVERY_ROUTES)]
+        routes += [("branches", k, v) for k, v in (step.get("branches") or {}).items()]
+        routes += [("options", k, v) for k, v in (step.get("options") or {}).items()]
+        for route, key, value in routes:
+            target = value.get("to") if isinstance(value, dict) else value
+            if not isinstance(target, str):
+                continue
+            label = value.get("label") if isinstance(value, dict) else None
+            kind = {"branches": "branch", "options": "option"}.get(route, route)
+            if route != "options" and route_meaning(kind, key, label) == "error":
+                failures.append((sid, route, key))
+            else:
+                ordinary.add(target)
+    for sid, route, key in failures:
+        step = nodes[sid]
+        holder = step[route] if key is not None else step
+        name = key if key is not None else route
+        value = holder[name]
+        target = str(value.get("to") if isinstance(value, dict) else value)
+        end = nodes.get(target, {})
+        if end.get("type") != "end" or not end.get(JUDGE) or target not in ordinary:
+            continue
+        own = f"{sid}.{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.ends"
+        nodes[own] = {**end, "source": step["source"]}
+        holder[name] = {**value, "to": own} if isinstance(value, dict) else own
 
 
 def _safe(step: dict[str, Any]) -> dict[str, Any]:
