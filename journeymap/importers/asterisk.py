@@ -326,7 +326,7 @@ class Dialplan(Package):
 
 _DIRECTIVE = re.compile(r"^\s*#\s*([A-Za-z]+)\s*(.*?)\s*$")
 _HEAD = re.compile(r"^\s*\[[^\]\r\n]+\]", re.M)
-_EXTEN = re.compile(r"^\s*(exten|same)\s*=>?", re.M | re.I)
+_EXTEN = re.compile(r"^\s*(exten|same|include)\s*=>?", re.M | re.I)
 
 
 def _strip_comment(line: str, level: int) -> tuple[str, int]:
@@ -394,7 +394,8 @@ def _directives(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def claims(path: Path, head: str) -> bool:
-    """A dialplan: ``[context]`` headers and ``exten =>``/``same =>`` lines."""
+    """A dialplan: ``[context]`` headers and ``exten =>``/``same =>``/``include =>`` lines
+    (a FreePBX ``extensions.conf`` may hold only includes)."""
     return bool(_HEAD.search(head)) and bool(_EXTEN.search(head))
 
 
