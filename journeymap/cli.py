@@ -506,6 +506,26 @@ def audit(
             "as files found in folders always are (for pre-commit hooks).",
         ),
     ] = False,
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="HTML: who the report is for, on its cover.", metavar="TEXT"),
+    ] = None,
+    author: Annotated[
+        str | None,
+        typer.Option("--author", help="HTML: who wrote the report, on its cover.", metavar="TEXT"),
+    ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option("--scope", help="HTML: what was audited, on the cover.", metavar="TEXT"),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="HTML: the date on the cover, as written (none unless given).",
+            metavar="TEXT",
+        ),
+    ] = None,
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
 
@@ -562,8 +582,19 @@ def audit(
         result = apply_baseline(result, accepted)
     use_color = color if color is not None else _color_default(output)
     diagrams = None
+    team_diagrams = None
     if report_format is Format.HTML and loaded is not None:
+        from .reporters.views import svg_views
+
         diagrams = _svg_diagrams(loaded.journeys, result, timeout)
+        if diagrams:  # Graphviz draws: the teams view of each journey too
+            team_diagrams = svg_views(
+                loaded.journeys,
+                result,
+                "teams",
+                timeout,
+                lambda note: typer.echo(visible(note), err=True),
+            )
     drawings = None
     if mermaid and report_format is Format.MARKDOWN and loaded is not None:
         from .diagram import mermaid_source
@@ -572,6 +603,11 @@ def audit(
             j.id: mermaid_source(j, a)
             for j, a in zip(loaded.journeys, result.journeys, strict=True)
         }
+    cover = {
+        key: value
+        for key, value in (("client", client), ("author", author), ("scope", scope), ("date", date))
+        if value
+    }  # the cover's options win over the settings file's `report:` block
     options = Options(
         mermaid=drawings,
         color=use_color,
@@ -580,6 +616,9 @@ def audit(
         quiet=quiet,
         statistics=statistics,
         show_source=show_source,
+        team_diagrams=team_diagrams,
+        settings=settings.merged({"report": cover}) if cover else settings,
+        rules=tuple(r.id for r in select_rules(settings.select, settings.ignore)),
     )
     report = render_report(result, report_format, options)
     if output is None or str(output) == "-":

@@ -16,12 +16,13 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .findings import Severity
 from .loader import FileChecker, Problem
@@ -81,6 +82,28 @@ COMMON_ACRONYMS = (
 """Acronyms customers know; never reported as jargon."""
 
 
+def _as_text(value: Any) -> Any:
+    """A date written unquoted (YAML and TOML read ``2025-03-01`` as a date) as its text."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+ReportText = Annotated[str | None, BeforeValidator(_as_text)]
+
+
+class ReportSettings(BaseModel):
+    """What the cover of the HTML (printed) report says; nothing is shown that is not given,
+    and no date is made up, so the same input gives the same report."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    client: ReportText = Field(None, description="who the report is for")
+    author: ReportText = Field(None, description="who wrote it")
+    scope: ReportText = Field(None, description="what was audited")
+    date: ReportText = Field(None, description="the report's date, as it should be printed")
+
+
 class Settings(BaseModel):
     """Every audit setting, with its default."""
 
@@ -109,6 +132,9 @@ class Settings(BaseModel):
         default_factory=list, description="acronyms and names never flagged as jargon"
     )
     weights: Weights = Field(default_factory=Weights)
+    report: ReportSettings = Field(
+        default_factory=ReportSettings, description="the HTML report's cover"
+    )
 
     def merged(self, layer: dict[str, Any]) -> Settings:
         """These settings with ``layer`` (plain data) on top; raises ValidationError."""
@@ -116,8 +142,8 @@ class Settings(BaseModel):
         for key, value in layer.items():
             if value is None:
                 continue
-            if key == "weights" and isinstance(value, dict):
-                data["weights"] = {**data["weights"], **value}
+            if key in ("weights", "report") and isinstance(value, dict):
+                data[key] = {**data[key], **value}
             elif key in ("jargon", "known_terms") and isinstance(value, list):
                 data[key] = [*data[key], *value]
             elif key == "ignore":

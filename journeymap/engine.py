@@ -181,6 +181,7 @@ def _audit(
                 metrics=journey_metrics(analysis, loaded.id, findings),
                 findings=tuple(findings),
                 silenced=tuple(sorted(silenced[loaded.id], key=lambda s: s.finding.sort_key())),
+                step_words={sid: step.say or "" for sid, step in loaded.journey.nodes.items()},
             )
         )
     return AuditResult(tuple(audits), tuple(problems))

@@ -129,6 +129,9 @@ class JourneyAudit:
     silenced: tuple[Silenced, ...] = ()
     baselined: int = 0
     """Findings left out because a baseline accepted them."""
+    step_words: dict[str, str] = field(default_factory=dict)
+    """What each step of the journey says (its ``say``; ``""`` when it says nothing), by
+    step id: reports name steps by their words, not only by id and line."""
 
     def worst(self) -> Severity | None:
         return min((f.severity for f in self.findings), key=lambda s: s.rank, default=None)

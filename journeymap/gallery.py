@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .config import Settings
 from .diagram import diagram_source, diff_diagram_source
 from .diagram import render as run_graphviz
 from .diff import diff
@@ -63,6 +64,7 @@ def build(samples: Path = SAMPLES) -> dict[str, str]:
 
 def main() -> None:
     diagrams: dict[str, str] = {}
+    teams: dict[str, str] = {}
     for name, content in build().items():
         write_atomic(GALLERY / name, content)
         print(f"wrote {GALLERY / name}")
@@ -74,9 +76,14 @@ def main() -> None:
             print(f"wrote {svg}")
             if name.count(".") == 1 and name.startswith("diagrams/"):  # the full view
                 diagrams[Path(name).stem] = data
+            elif name.endswith(".teams.dot"):
+                teams[Path(name).name.removesuffix(".teams.dot")] = data
     loaded = load_paths([SAMPLES])
     result = audit_journeys(loaded.journeys)
-    report = render(result, Format.HTML, Options(diagrams=diagrams))
+    cover = Settings().merged({"report": {"scope": f"The sample journeys in {SAMPLES}/"}})
+    report = render(
+        result, Format.HTML, Options(diagrams=diagrams, team_diagrams=teams, settings=cover)
+    )
     write_atomic(GALLERY / "report.html", report)
     print(f"wrote {GALLERY / 'report.html'}")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..config import Settings
 from ..findings import AuditResult
 from . import github, gitlab, html, json_report, junit, markdown, sarif, text
 
@@ -44,6 +45,13 @@ class Options:
     """Text: the lines of the file around each finding's step."""
     mermaid: dict[str, str] | None = None
     """Markdown: Mermaid flowchart text by journey id, embedded under each journey."""
+    team_diagrams: dict[str, str] | None = None
+    """HTML: the teams view of each journey as SVG, by journey id."""
+    settings: Settings | None = None
+    """HTML: the run's settings, for the cover (``report``: client, author, scope, date)
+    and the method appendix (thresholds, hurdle weights)."""
+    rules: tuple[str, ...] | None = None
+    """HTML: the ids of the rules run, for the method appendix (default: every rule)."""
 
 
 Formatter = Callable[[AuditResult, Options], str]
@@ -60,7 +68,13 @@ FORMATTERS: dict[Format, Formatter] = {
     Format.JSON: lambda result, options: json_report.format(result),
     Format.MARKDOWN: lambda result, options: markdown.format(result, mermaid=options.mermaid),
     Format.SARIF: lambda result, options: sarif.format(result),
-    Format.HTML: lambda result, options: html.format(result, options.diagrams),
+    Format.HTML: lambda result, options: html.format(
+        result,
+        options.diagrams,
+        team_diagrams=options.team_diagrams,
+        settings=options.settings,
+        rules=options.rules,
+    ),
     Format.GITHUB: lambda result, options: github.format(result),
     Format.GITLAB: lambda result, options: gitlab.format(result),
     Format.JUNIT: lambda result, options: junit.format(result),
