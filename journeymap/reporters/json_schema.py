@@ -36,7 +36,13 @@ FINDING = _object(
         "journey": _STR,
         "node": _STR,
         "nodes": _STRS,
-        "path": _STRS,
+        "path": {
+            **_STRS,
+            "description": "The steps that show the finding: a shortest way (fewest steps) "
+            "from an entry to `node`, breadth-first, so its length is the step's depth and not "
+            "the number of paths through the journey; a step of another journey is "
+            "`JOURNEY:STEP`. Empty when no entry reaches the step.",
+        },
         "file": _STR,
         "line": {"type": "integer", "minimum": 1},
         "column": {"type": "integer", "minimum": 1},
