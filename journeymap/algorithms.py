@@ -47,14 +47,18 @@ class Adjacency:
         reverse: bool = False,
         keep: Callable[[Any, Any, dict[str, Any]], bool] | None = None,
         with_data: bool = True,
+        nodes: list[Any] | None = None,
     ) -> None:
+        # ``graph``: a networkx graph, or its edge list with ``nodes`` given
+        nodes = nodes if nodes is not None else list(graph)
         self._routes: dict[Any, list[tuple[Any, dict[str, Any]]]] = (
-            {n: [] for n in graph} if with_data else {}
+            {n: [] for n in nodes} if with_data else {}
         )
-        self._succ: dict[Any, list[Any]] = {n: [] for n in graph}
-        self._pred: dict[Any, list[Any]] = {n: [] for n in graph}
+        self._succ: dict[Any, list[Any]] = {n: [] for n in nodes}
+        self._pred: dict[Any, list[Any]] = {n: [] for n in nodes}
         pairs: set[tuple[Any, Any]] = set()
-        for u, v, data in graph.edges(data=True):
+        edges = graph if isinstance(graph, list) else graph.edges(data=True)
+        for u, v, data in edges:
             if keep is not None and not keep(u, v, data):
                 continue
             if reverse:

@@ -150,17 +150,24 @@ class Analysis:
         return self.adjacency.routes(node)
 
     @cached_property
+    def edges(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every route ``(source, target, data)``, in graph order: listed once per audit
+        instead of walking networkx's edge views in every rule."""
+        return list(self.graph.edges(data=True))
+
+    @cached_property
     def adjacency(self) -> algorithms.Adjacency:
         """The graph's ways out and in as plain lists, for the searches."""
-        return algorithms.Adjacency(self.graph)
+        return algorithms.Adjacency(self.edges, nodes=list(self.graph))
 
     @cached_property
     def normal_adjacency(self) -> algorithms.Adjacency:
         """:attr:`normal_graph` as plain lists."""
         return algorithms.Adjacency(
-            self.graph,
+            self.edges,
             keep=lambda u, v, d: d["kind"] in NORMAL_KINDS and self.meaning(d) != "error",
             with_data=False,
+            nodes=list(self.graph),
         )
 
     @cached_property
@@ -311,7 +318,7 @@ class Analysis:
         component = self.component
         found: dict[int, list[str]] = {}
         tried: dict[int, int] = {}
-        for u, v, data in self.graph.edges(data=True):
+        for u, v, data in self.edges:
             if data["kind"] != "transfer" or component[u] != component[v]:
                 continue
             comp = component[u]

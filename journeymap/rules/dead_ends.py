@@ -281,7 +281,7 @@ def _cut_off_routes(a: Analysis) -> list[tuple[str, str, dict[str, Any], list[st
     key = "cut-off-routes"
     if key not in a.memo:
         found = []
-        for u, v, data in a.graph.edges(data=True):
+        for u, v, data in a.edges:
             if a.meaning(data) == "normal":
                 continue
             tail, end = _tail(a, v)
@@ -290,7 +290,7 @@ def _cut_off_routes(a: Analysis) -> list[tuple[str, str, dict[str, Any], list[st
         # a decision's branch into the apology that failures lead to is a failure too
         # ("otherwise" after a verification: "Sorry, we cannot take your call")
         handlers = {_handler(a, v) for _, v, data, _, _ in found if a.meaning(data) == "error"}
-        for u, v, data in a.graph.edges(data=True):
+        for u, v, data in a.edges:
             if (
                 data["kind"] == "branch"
                 and a.meaning(data) == "normal"

@@ -295,7 +295,7 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
             repeats.setdefault(node, []).append((item, witness))
     cold = {
         (u, v): d["choice"]
-        for u, v, d in a.graph.edges(data=True)
+        for u, v, d in a.edges
         if d["kind"] == "transfer" and d["context"] != "warm"
     }
     for node in a.sorted(repeats):

@@ -23,7 +23,7 @@ def _team_info(a: Analysis, node: str) -> tuple[str, str, frozenset[str], frozen
 
 
 def _cold_handoff(a: Analysis) -> Iterator[Hit]:
-    for u, v, data in a.graph.edges(data=True):
+    for u, v, data in a.edges:
         if data["kind"] != "transfer" or data["context"] == "warm":
             continue
         if a.team(u) is None or a.team(v) is None or a.team(u) == a.team(v):
@@ -201,7 +201,7 @@ def _siloed_team(a: Analysis) -> Iterator[Hit]:
         team = a.people_team(node)
         if team is not None:
             first.setdefault((a.journey_of(node), team), node)
-    for u, v in a.graph.edges():
+    for u, v, _ in a.edges:
         tu, tv = a.people_team(u), a.people_team(v)
         if tu is None or tv is None or tu == tv:
             continue
