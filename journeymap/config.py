@@ -27,6 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .findings import Severity
 from .loader import FileChecker, Problem
 from .model import AuditBlock, Ignore, Weights
+from .patience import Patience
 from .source import SourceMap, parse_yaml
 
 CONFIG_FILE = ".journeymap.yaml"
@@ -135,6 +136,10 @@ class Settings(BaseModel):
     report: ReportSettings = Field(
         default_factory=ReportSettings, description="the HTML report's cover"
     )
+    patience: Patience = Field(
+        default_factory=Patience,
+        description="how customers behave in the expected-effort figures (journeymap.patience)",
+    )
 
     def merged(self, layer: dict[str, Any]) -> Settings:
         """These settings with ``layer`` (plain data) on top; raises ValidationError."""
@@ -142,7 +147,7 @@ class Settings(BaseModel):
         for key, value in layer.items():
             if value is None:
                 continue
-            if key in ("weights", "report") and isinstance(value, dict):
+            if key in ("weights", "report", "patience") and isinstance(value, dict):
                 data[key] = {**data[key], **value}
             elif key in ("jargon", "known_terms") and isinstance(value, list):
                 data[key] = [*data[key], *value]
@@ -253,7 +258,7 @@ def _normalised(table: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in table.items():
         key = key.replace("-", "_")
-        if key == "weights" and isinstance(value, dict):
+        if key in ("weights", "patience") and isinstance(value, dict):
             value = {k.replace("-", "_"): v for k, v in value.items()}
         found[key] = value
     return found

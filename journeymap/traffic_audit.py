@@ -1,0 +1,113 @@
+"""One call for the CLI and the gallery: expected effort, and traffic when a log is given.
+
+:func:`audit_traffic` builds the run's graph once, works out every journey's
+expected effort from the shares in the files (:mod:`journeymap.effort`), and with a
+contact log lays it on the design (:mod:`journeymap.traffic`) and works the effort out
+again with the observed shares. :meth:`TrafficAudit.customers_affected` counts the
+contacts a fix would reach, for ranking recommendations when traffic is known.
+
+>>> from journeymap.reading import load_text
+>>> loaded, _ = load_text('''
+... journey: demo
+... entry: menu
+... nodes:
+...   menu: {type: menu, options: {"1": {to: bye, share: 0.75}, "0": {to: desk, share: 0.25}}}
+...   desk: {type: agent, next: bye}
+...   bye: {type: end}
+... ''')
+>>> found = audit_traffic([loaded])
+>>> round(found.design["demo"].reach_person, 3), found.traffic is None
+(0.245, True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analysis import Analysis
+from .config import Settings
+from .effort import JourneyEffort, reach_any, run_effort
+from .findings import Finding
+from .graph import build_graph
+from .loader import LoadedJourney
+from .traffic import WINDOW, Traffic, read_traffic, with_observed_shares
+
+
+@dataclass(frozen=True)
+class TrafficAudit:
+    """Expected effort per journey, from the design and (with a log) from traffic."""
+
+    design: dict[str, JourneyEffort]
+    """From the shares in the files (assumed where missing)."""
+    traffic: Traffic | None = None
+    """What the log shows (``None`` without a log)."""
+    observed: dict[str, JourneyEffort] = field(default_factory=dict)
+    """From the shares observed in the log, where contacts left a step (empty without a
+    log)."""
+    analysis: Analysis | None = field(default=None, repr=False, compare=False)
+    """The analysis the figures rest on (observed shares when there is a log)."""
+
+    def effort(self, journey: str) -> JourneyEffort:
+        """The figures to show for ``journey``: observed when there is a log."""
+        return self.observed.get(journey) or self.design[journey]
+
+    def customers_affected(self, findings: Iterable[Finding]) -> float:
+        """Contacts of the log (customers per customer who starts, without a log) who
+        reach one or more of the steps the ``findings`` are about, summed over their
+        journeys: what fixing them would touch."""
+        if self.analysis is None:
+            return 0.0
+        by_journey: dict[str, set[str]] = {}
+        for finding in findings:
+            for name in (finding.node, *finding.nodes):
+                node = name if ":" in name else f"{finding.journey}:{name}"
+                if node in self.analysis.graph:
+                    by_journey.setdefault(finding.journey, set()).add(node)
+        total = 0.0
+        for journey, nodes in by_journey.items():
+            if journey not in self.analysis.journey_entries:
+                continue
+            weight = 1.0
+            if self.traffic is not None:
+                found = self.traffic.journeys.get(journey)
+                weight = float(found.contacts) if found is not None else 0.0
+            total += weight * reach_any(self.analysis, journey, nodes)
+        return total
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "design": {k: v.to_json() for k, v in self.design.items()},
+            "observed": {k: v.to_json() for k, v in self.observed.items()},
+            "traffic": None if self.traffic is None else self.traffic.to_json(),
+        }
+
+
+def audit_traffic(
+    journeys: Sequence[LoadedJourney],
+    settings: Settings | None = None,
+    log: str | os.PathLike[str] | None = None,
+    fmt: str | None = None,
+    window: int = WINDOW,
+) -> TrafficAudit:
+    """Expected effort for ``journeys`` (one run, each journey's ``audit:`` block on top
+    of ``settings``, as :func:`journeymap.engine.audit_journeys` does), and the traffic of
+    ``log`` when given. Never raises on a bad log: see ``traffic.problems``."""
+    base = settings or Settings()
+    per_journey = {j.id: base.for_journey(j.journey.audit) for j in journeys}
+    graph = build_graph(journeys)
+    analysis = Analysis(graph, per_journey)
+    design = run_effort(analysis)
+    if log is None:
+        return TrafficAudit(design, analysis=analysis)
+    traffic = read_traffic(log, graph, fmt, window)
+    observed_graph, _ = with_observed_shares(graph, traffic)
+    observed_analysis = Analysis(observed_graph, per_journey)
+    observed = {
+        j: e
+        for j, e in run_effort(observed_analysis, source="observed").items()
+        if traffic.journeys.get(j) is not None and traffic.journeys[j].contacts
+    }
+    return TrafficAudit(design, traffic, observed, observed_analysis)
