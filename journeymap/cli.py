@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -40,6 +40,9 @@ from .rules import FAMILIES, RULES, get_rule
 from .source import Limits
 from .starter import starter_journey
 from .visible import visible
+
+if TYPE_CHECKING:
+    from .traffic_audit import TrafficAudit
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -110,8 +113,65 @@ SEVERITIES = tuple(s.value for s in Severity)
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 """What ``render --format`` takes: :data:`journeymap.diagram.render.FORMATS` (a test
 keeps them equal, so the CLI starts without loading the diagram code) and Mermaid."""
-RENDER_VIEWS = ("full", "teams", "focus")
-"""What ``render --view`` takes (:data:`journeymap.diagram.build.VIEWS`)."""
+RENDER_VIEWS = ("full", "teams", "focus", "traffic")
+"""What ``render --view`` takes: :data:`journeymap.diagram.build.VIEWS` and the traffic
+view (:mod:`journeymap.diagram.traffic`)."""
+TRAFFIC_FORMATS = ("auto", "csv", "parquet", "connect", "twilio")
+"""What ``--traffic-format`` takes: :data:`journeymap.traffic.FORMATS` and ``auto``."""
+
+
+TrafficLog = Annotated[
+    Path | None,
+    typer.Option(
+        "--traffic",
+        help="A contact log to lay on the design (CSV or Parquet event log, Amazon Connect "
+        "flow logs, Twilio Studio execution steps): observed shares, abandonment, drift. "
+        "Implies --effort.",
+        metavar="LOG",
+    ),
+]
+TrafficFormat = Annotated[
+    str,
+    typer.Option(
+        "--traffic-format",
+        help="The log's format [default: auto, by its name and first lines].",
+        callback=_choice("a log format", TRAFFIC_FORMATS),
+        metavar=_metavar(TRAFFIC_FORMATS),
+        show_default=False,
+    ),
+]
+LOG_PROBLEMS_SHOWN = 20
+"""Problems of a contact log printed before "and N more" (the JSON report has them all)."""
+
+
+def _effort(
+    journeys: Sequence[LoadedJourney],
+    settings: Settings,
+    log: Path | None,
+    log_format: str,
+) -> TrafficAudit:
+    """The expected effort of ``journeys`` and, with ``log``, its traffic; the log's
+    problems go to standard error. Exits 2 when the log cannot be used at all."""
+    from .traffic_audit import audit_traffic
+
+    if log is not None:
+        try:
+            regular = log.is_file()
+        except OSError:
+            regular = False
+        if not regular:  # a FIFO or a device could block for ever
+            raise _fail(f"--traffic {log}: not a regular file")
+    found = audit_traffic(journeys, settings, log, None if log_format == "auto" else log_format)
+    traffic = found.traffic
+    if traffic is not None:
+        for problem in traffic.problems[:LOG_PROBLEMS_SHOWN]:
+            typer.echo(visible(f"{problem} (traffic log)"), err=True)
+        if len(traffic.problems) > LOG_PROBLEMS_SHOWN:
+            more = len(traffic.problems) - LOG_PROBLEMS_SHOWN
+            typer.echo(f"... and {plural(more, 'more problem')} in the traffic log", err=True)
+        if traffic.rows == 0 or any(p.kind == "unreadable" for p in traffic.problems):
+            raise _fail(f"--traffic {log}: no row of the log could be used")
+    return found
 
 
 MaxFileSize = Annotated[
@@ -391,6 +451,27 @@ def _svg_diagrams(
     return found
 
 
+def _svg_traffic(
+    journeys: Sequence[LoadedJourney], figures: TrafficAudit, timeout: float
+) -> dict[str, str]:
+    """Each journey's traffic view as SVG, for the HTML report (each fails alone)."""
+    from .diagram import RenderError
+    from .diagram import render as run_graphviz
+    from .diagram.traffic import traffic_source
+
+    found: dict[str, str] = {}
+    for journey in journeys:
+        if journey.id not in figures.design:
+            continue
+        try:
+            data = run_graphviz(traffic_source(journey, figures), "svg", "dot", timeout)
+        except RenderError as exc:
+            typer.echo(visible(f"note: no traffic view of {journey.id}: {exc}"), err=True)
+            continue
+        found[journey.id] = data.decode("utf-8")
+    return found
+
+
 @app.command()
 def audit(
     paths: PathsArg,
@@ -526,6 +607,17 @@ def audit(
             metavar="TEXT",
         ),
     ] = None,
+    effort: Annotated[
+        bool,
+        typer.Option(
+            "--effort",
+            help="Text, JSON, Markdown, HTML: what the average customer goes through, from "
+            "the routes' shares (assumed equal where missing): hurdles, seconds, who reaches "
+            "a person, where customers give up.",
+        ),
+    ] = False,
+    traffic: TrafficLog = None,
+    traffic_format: TrafficFormat = "auto",
 ) -> None:
     """Audit journeys for friction: loops, dead ends, hurdles and silos.
 
@@ -547,6 +639,8 @@ def audit(
     workers = _workers(jobs)
     loaded: LoadResult | None = None
     drawn = report_format is Format.HTML or (mermaid and report_format is Format.MARKDOWN)
+    effort = effort or traffic is not None
+    drawn = drawn or effort  # these need the loaded journeys
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES and not drawn:
         result = audit_files_parallel(files, settings, limits, workers, _progress())
         result = replace(result, problems=tuple(sorted((*missing, *result.problems))))
@@ -581,8 +675,15 @@ def audit(
             raise typer.Exit(EXIT_INPUT)
         result = apply_baseline(result, accepted)
     use_color = color if color is not None else _color_default(output)
+    figures = None
+    if effort and loaded is not None:
+        figures = _effort(loaded.journeys, settings, traffic, traffic_format)
+        figures = figures.with_customers(result)
+        if traffic is not None:
+            inputs.append(str(traffic))
     diagrams = None
     team_diagrams = None
+    traffic_diagrams = None
     if report_format is Format.HTML and loaded is not None:
         from .reporters.views import svg_views
 
@@ -595,6 +696,8 @@ def audit(
                 timeout,
                 lambda note: typer.echo(visible(note), err=True),
             )
+            if figures is not None:
+                traffic_diagrams = _svg_traffic(loaded.journeys, figures, timeout)
     drawings = None
     if mermaid and report_format is Format.MARKDOWN and loaded is not None:
         from .diagram import mermaid_source
@@ -619,6 +722,8 @@ def audit(
         team_diagrams=team_diagrams,
         settings=settings.merged({"report": cover}) if cover else settings,
         rules=tuple(r.id for r in select_rules(settings.select, settings.ignore)),
+        effort=figures,
+        traffic_diagrams=traffic_diagrams,
     )
     report = render_report(result, report_format, options)
     if output is None or str(output) == "-":
@@ -655,7 +760,8 @@ def render(
         typer.Option(
             "--view",
             help="full: every step; teams: one box per team (the silo picture); "
-            "focus: only the steps and routes of the findings.",
+            "focus: only the steps and routes of the findings; traffic: route width by "
+            "customers, step colour by who gives up there (expected, or from --traffic).",
             callback=_choice("a view", RENDER_VIEWS),
             metavar=_metavar(RENDER_VIEWS),
         ),
@@ -682,6 +788,8 @@ def render(
     ] = None,
     timeout: Timeout = 600.0,
     max_file_size: MaxFileSize = 32.0,
+    traffic: TrafficLog = None,
+    traffic_format: TrafficFormat = "auto",
 ) -> None:
     """Draw annotated diagrams: each finding marked where it sits, hurdles on every step.
 
@@ -692,12 +800,19 @@ def render(
     for key in rules:
         if get_rule(key) is None:
             raise _fail(f"unknown rule `{key}`; see `journeymap rules`")
+    if view == "traffic" and fmt == "mermaid":
+        raise _fail("the traffic view is drawn by Graphviz: use --format svg, png, pdf or dot")
+    if traffic is not None and view != "traffic":
+        raise _fail("--traffic draws the traffic view: add --view traffic")
     settings = _settings(config, [], [], None)
     loaded = load_paths(paths, _limits(max_file_size))
     for problem in loaded.problems:
         typer.echo(str(problem), err=True)
     result = audit_journeys(loaded.journeys, settings)
-    failed = _write_diagrams(loaded, result, fmt, view, rules, output, timeout)
+    effort = (
+        _effort(loaded.journeys, settings, traffic, traffic_format) if view == "traffic" else None
+    )
+    failed = _write_diagrams(loaded, result, fmt, view, rules, output, timeout, effort=effort)
     if loaded.problems or result.problems or failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -711,11 +826,13 @@ def _write_diagrams(
     output: Path | None,
     timeout: float,
     quiet: bool = False,
+    effort: TrafficAudit | None = None,
 ) -> int:
     """Write each journey's diagram; the number that could not be drawn (each fails
     alone, with its reason)."""
     from .diagram import RenderError, diagram_source, mermaid_source
     from .diagram import render as run_graphviz
+    from .diagram.traffic import traffic_source
 
     inputs = list(loaded.files)
     asked = output is not None
@@ -732,6 +849,9 @@ def _write_diagrams(
         try:
             if fmt == "mermaid":
                 data = mermaid_source(journey, journey_audit, view, rules).encode("utf-8")
+            elif effort is not None:
+                source = traffic_source(journey, effort)
+                data = run_graphviz(source, fmt, engine, timeout)
             else:
                 source, engine = diagram_source(journey, journey_audit, view, rules)
                 data = run_graphviz(source, fmt, engine, timeout)

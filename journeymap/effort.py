@@ -947,7 +947,7 @@ def journey_effort(a: Analysis, journey: str, source: str = "design") -> Journey
     steps = tuple(
         StepEffort(
             step=name[n],
-            reach=chain.reach[n],
+            reach=float(chain.reach[n]),
             visits=visits.get(n, 0.0),
             give_up=give_up_at.get(n, 0.0),
             hurdles=node_hurdles(a, n),
@@ -956,7 +956,9 @@ def journey_effort(a: Analysis, journey: str, source: str = "design") -> Journey
         )
         for n in reached
     )
-    jump = tuple(sorted((s for s in steps if s.give_up > 0), key=lambda s: (-s.give_up, s.step)))
+    jump = tuple(
+        sorted((s for s in steps if s.give_up > 0), key=lambda s: (-round(s.give_up, 12), s.step))
+    )
     routes = []
     for (node, index), flow in sorted(
         chain.flows.items(), key=lambda kv: (a.order[kv[0][0]], kv[0][1])

@@ -110,11 +110,11 @@ class Metrics:
     outcome_hurdles: dict[str, tuple[float, str]] = field(default_factory=dict)
     """For each end outcome reached, the fewest hurdles to reach it and the end step."""
     team_routes: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Routes from steps of one team to steps of another: the handoff matrix."""
     friction_parts: dict[str, int] = field(default_factory=dict)
+    """What the friction score is made of (points per cause)."""
     friction_points: int = 0
     """The sum behind the score (the sum of :attr:`friction_parts`); ranks journeys."""
-    """What the friction score is made of (points per cause, before the cap at 100)."""
-    """Routes from steps of one team to steps of another: the handoff matrix."""
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,20 @@ The outputs are deterministic, so a test can tell when they are stale.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .config import Settings
 from .diagram import diagram_source, diff_diagram_source
 from .diagram import render as run_graphviz
+from .diagram.traffic import traffic_source
 from .diff import diff
 from .engine import audit_journeys
 from .output import write_atomic
 from .reading import load_paths
 from .reporters import Format, Options, render
 from .reporters.diff_report import format_markdown, format_text
+from .traffic_audit import audit_traffic
 
 SAMPLES = Path("journeys")
 GALLERY = Path("audits")
@@ -33,6 +36,15 @@ OUTPUTS = {
 
 
 DIAGRAM_VIEWS = ("full", "teams")
+TRAFFIC_LOG = SAMPLES / "traffic" / "order-support-line.csv"
+"""The generated sample contact log the gallery's traffic audit lays on the samples."""
+TRAFFIC_OUTPUTS = {
+    "traffic/journeys.txt": (Format.TEXT, Options(color=False)),
+    "traffic/journeys.json": (Format.JSON, Options()),
+    "traffic/journeys.md": (Format.MARKDOWN, Options()),
+}
+TRAFFIC_VIEWS = ("order-support-line", "harbor-bank-phone-banking")
+"""The samples whose routes carry shares: their traffic views are in the gallery."""
 DIFF_EXAMPLE = "broadband-tech-support"
 """The sample whose earlier version (``audits/diff/NAME.before.yaml``) the gallery
 compares with today's, as the example of ``journeymap diff``."""
@@ -49,6 +61,12 @@ def build(samples: Path = SAMPLES) -> dict[str, str]:
             suffix = "" if view == "full" else f".{view}"
             source, _ = diagram_source(journey, journey_audit, view)
             files[f"diagrams/{journey.id}{suffix}.dot"] = source
+    figures = audit_traffic(loaded.journeys, log=TRAFFIC_LOG).with_customers(result)
+    for name, (fmt, options) in TRAFFIC_OUTPUTS.items():
+        files[name] = render(result, fmt, replace(options, effort=figures))
+    for journey in loaded.journeys:
+        if journey.id in TRAFFIC_VIEWS:
+            files[f"traffic/{journey.id}.traffic.dot"] = traffic_source(journey, figures)
     before = load_paths([GALLERY / "diff" / f"{DIFF_EXAMPLE}.before.yaml"])
     after = load_paths([samples / f"{DIFF_EXAMPLE}.yaml"])
     change = diff(before.journeys, after.journeys)
@@ -65,6 +83,7 @@ def build(samples: Path = SAMPLES) -> dict[str, str]:
 def main() -> None:
     diagrams: dict[str, str] = {}
     teams: dict[str, str] = {}
+    traffic: dict[str, str] = {}
     for name, content in build().items():
         write_atomic(GALLERY / name, content)
         print(f"wrote {GALLERY / name}")
@@ -78,6 +97,8 @@ def main() -> None:
                 diagrams[Path(name).stem] = data
             elif name.endswith(".teams.dot"):
                 teams[Path(name).name.removesuffix(".teams.dot")] = data
+            elif name.endswith(".traffic.dot"):
+                traffic[Path(name).name.removesuffix(".traffic.dot")] = data
     loaded = load_paths([SAMPLES])
     result = audit_journeys(loaded.journeys)
     cover = Settings().merged({"report": {"scope": f"The sample journeys in {SAMPLES}/"}})
@@ -86,6 +107,23 @@ def main() -> None:
     )
     write_atomic(GALLERY / "report.html", report)
     print(f"wrote {GALLERY / 'report.html'}")
+    figures = audit_traffic(loaded.journeys, log=TRAFFIC_LOG).with_customers(result)
+    cover = Settings().merged(
+        {
+            "report": {
+                "scope": f"The sample journeys in {SAMPLES}/, with the generated log {TRAFFIC_LOG}"
+            }
+        }
+    )
+    options = Options(
+        diagrams=diagrams,
+        team_diagrams=teams,
+        settings=cover,
+        effort=figures,
+        traffic_diagrams=traffic,
+    )
+    write_atomic(GALLERY / "traffic" / "report.html", render(result, Format.HTML, options))
+    print(f"wrote {GALLERY / 'traffic' / 'report.html'}")
 
 
 if __name__ == "__main__":

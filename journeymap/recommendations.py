@@ -1,10 +1,12 @@
 """What to fix first: the findings of a run grouped into recommendations, one per rule.
 
-A recommendation is "apply this rule's fix wherever it was found". It is ranked by the
-friction it removes (the finding points of :mod:`journeymap.metrics`: critical 25, high
-10, medium 4, low 1), then by how many journeys (so how many customers) it concerns,
-then by how many findings it clears. Pure: it reads an
-:class:`~journeymap.findings.AuditResult` and nothing else, so reports only show it.
+A recommendation is "apply this rule's fix wherever it was found". When a contact log
+is known it is ranked first by the customers it touches (counted beforehand by
+:mod:`journeymap.traffic_audit`). Then by the friction it removes (the finding points
+of :mod:`journeymap.metrics`: critical 25, high 10, medium 4, low 1), then by how many
+journeys (so how many customers) it concerns, then by how many findings it clears.
+Pure: it reads an :class:`~journeymap.findings.AuditResult` (and those counts) and
+nothing else, so reports only show it.
 
 >>> from journeymap.findings import AuditResult
 >>> recommendations(AuditResult(()))
@@ -13,6 +15,7 @@ then by how many findings it clears. Pure: it reads an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .findings import AuditResult, Severity
@@ -36,6 +39,8 @@ class Recommendation:
     """Friction points removed: the sum of the points of the findings cleared."""
     family: str
     """The rule's theme: loops, dead ends, hurdles, silos or wiring."""
+    customers: float | None = None
+    """Contacts of a traffic log who reach a step of its findings (``None``: no log)."""
 
 
 def total_points(result: AuditResult) -> int:
@@ -43,8 +48,13 @@ def total_points(result: AuditResult) -> int:
     return sum(j.metrics.friction_points for j in result.journeys)
 
 
-def recommendations(result: AuditResult) -> tuple[Recommendation, ...]:
-    """One recommendation per rule with findings, the most friction removed first."""
+def recommendations(
+    result: AuditResult, customers: Mapping[str, float] | None = None
+) -> tuple[Recommendation, ...]:
+    """One recommendation per rule with findings, the most friction removed first; with
+    ``customers`` (contacts a rule's findings reach, by rule id, from a traffic log: see
+    :meth:`journeymap.traffic_audit.TrafficAudit.with_customers`) the most customers
+    affected first, then the most friction."""
     weight = {j.journey: j.metrics.friction_points for j in result.journeys}
     by_rule: dict[str, list[tuple[str, int]]] = {}
     severities: dict[str, tuple[str, Severity]] = {}
@@ -67,7 +77,17 @@ def recommendations(result: AuditResult) -> tuple[Recommendation, ...]:
                 journeys=tuple(journeys),
                 points=sum(p for _, p in hits),
                 family=rule.family if rule is not None else "other",
+                customers=None if customers is None else customers.get(rule_id, 0.0),
             )
         )
-    found.sort(key=lambda r: (-r.points, -len(r.journeys), -r.findings, r.severity.rank, r.rule))
+    found.sort(
+        key=lambda r: (
+            -round(r.customers or 0.0, 6),
+            -r.points,
+            -len(r.journeys),
+            -r.findings,
+            r.severity.rank,
+            r.rule,
+        )
+    )
     return tuple(found)

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .analysis import Analysis
 from .config import Settings
 from .effort import JourneyEffort, reach_any, run_effort
-from .findings import Finding
+from .findings import AuditResult, Finding
 from .graph import build_graph
 from .loader import LoadedJourney
-from .traffic import WINDOW, Traffic, read_traffic, with_observed_shares
+from .traffic import WINDOW, JourneyTraffic, Traffic, read_traffic, with_observed_shares
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,15 @@ class TrafficAudit:
     log)."""
     analysis: Analysis | None = field(default=None, repr=False, compare=False)
     """The analysis the figures rest on (observed shares when there is a log)."""
+    customers: dict[str, float] = field(default_factory=dict)
+    """Contacts of the log who reach a step of a rule's findings, by rule id (see
+    :meth:`with_customers`; empty without a log)."""
+
+    def seen(self, journey: str) -> JourneyTraffic | None:
+        """The log's traffic of ``journey``; ``None`` without a log or when no contact of
+        the log started in it."""
+        found = self.traffic.journeys.get(journey) if self.traffic is not None else None
+        return found if found is not None and found.contacts else None
 
     def effort(self, journey: str) -> JourneyEffort:
         """The figures to show for ``journey``: observed when there is a log."""
@@ -56,16 +65,16 @@ class TrafficAudit:
 
     def customers_affected(self, findings: Iterable[Finding]) -> float:
         """Contacts of the log (customers per customer who starts, without a log) who
-        reach one or more of the steps the ``findings`` are about, summed over their
+        reach one or more of the steps the ``findings`` sit at, summed over their
         journeys: what fixing them would touch."""
         if self.analysis is None:
             return 0.0
         by_journey: dict[str, set[str]] = {}
         for finding in findings:
-            for name in (finding.node, *finding.nodes):
-                node = name if ":" in name else f"{finding.journey}:{name}"
-                if node in self.analysis.graph:
-                    by_journey.setdefault(finding.journey, set()).add(node)
+            name = finding.node  # where the customers meet the problem, and the fix goes
+            node = name if ":" in name else f"{finding.journey}:{name}"
+            if node in self.analysis.graph:
+                by_journey.setdefault(finding.journey, set()).add(node)
         total = 0.0
         for journey, nodes in by_journey.items():
             if journey not in self.analysis.journey_entries:
@@ -77,11 +86,23 @@ class TrafficAudit:
             total += weight * reach_any(self.analysis, journey, nodes)
         return total
 
+    def with_customers(self, result: AuditResult) -> TrafficAudit:
+        """These figures with :attr:`customers` counted for the findings of ``result``
+        (only when a log was given: without one there are no customers to count)."""
+        if self.traffic is None:
+            return self
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in result.findings:
+            by_rule.setdefault(finding.rule, []).append(finding)
+        counted = {rule: self.customers_affected(hits) for rule, hits in sorted(by_rule.items())}
+        return replace(self, customers=counted)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "design": {k: v.to_json() for k, v in self.design.items()},
             "observed": {k: v.to_json() for k, v in self.observed.items()},
             "traffic": None if self.traffic is None else self.traffic.to_json(),
+            "customers_by_rule": {k: round(v, 1) for k, v in self.customers.items()},
         }
 
 

@@ -302,7 +302,9 @@ def test_help_names_what_each_option_takes_without_python_types() -> None:
         assert code == 0
         assert not re.search(r"<[a-z]", out) and "list[" not in out, (command, out)
     render_help = run("render", "--help")[1]
-    assert "[svg|png|pdf|dot|mermaid]" in render_help and "[full|teams|focus]" in render_help
+    assert (
+        "[svg|png|pdf|dot|mermaid]" in render_help and "[full|teams|focus|traffic]" in render_help
+    )
 
 
 def test_a_typo_in_a_choice_says_what_is_allowed_and_the_nearest() -> None:
@@ -310,7 +312,7 @@ def test_a_typo_in_a_choice_says_what_is_allowed_and_the_nearest() -> None:
     from journeymap.diagram.build import VIEWS
     from journeymap.diagram.render import FORMATS
 
-    assert ((*FORMATS, "mermaid"), VIEWS) == (RENDER_FORMATS, RENDER_VIEWS)
+    assert ((*FORMATS, "mermaid"), (*VIEWS, "traffic")) == (RENDER_FORMATS, RENDER_VIEWS)
     cases = {
         ("render", "x.yaml", "-f", "svgg"): "use one of svg, png, pdf, dot, mermaid (did you "
         "mean `svg`?)",

@@ -27,11 +27,15 @@ of the journey; steps where nobody gives up stay white.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..effort import JourneyEffort
 from ..loader import LoadedJourney
 from ..traffic import JourneyTraffic
 from ..visible import visible
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 MAX_WIDTH = 8.0
 """Points of the busiest route's line."""
@@ -188,3 +192,12 @@ def traffic_dot(loaded: LoadedJourney, view: TrafficView) -> str:
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def traffic_source(loaded: LoadedJourney, figures: TrafficAudit) -> str:
+    """The traffic view of ``loaded`` as DOT: from the contacts of the log when it has
+    some for this journey, else from the expected effort (the design's shares)."""
+    seen = figures.seen(loaded.id)
+    if seen is not None:
+        return traffic_dot(loaded, traffic_view(traffic=seen))
+    return traffic_dot(loaded, traffic_view(figures.effort(loaded.id)))

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..findings import AuditResult
 from . import github, gitlab, html, json_report, junit, markdown, sarif, text
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 
 class Format(StrEnum):
@@ -52,6 +56,11 @@ class Options:
     and the method appendix (thresholds, hurdle weights)."""
     rules: tuple[str, ...] | None = None
     """HTML: the ids of the rules run, for the method appendix (default: every rule)."""
+    effort: TrafficAudit | None = None
+    """Text, JSON, Markdown, HTML: the expected-effort figures and, with a contact log,
+    the observed traffic (:func:`journeymap.traffic_audit.audit_traffic`)."""
+    traffic_diagrams: dict[str, str] | None = None
+    """HTML: the traffic view of each journey as SVG, by journey id."""
 
 
 Formatter = Callable[[AuditResult, Options], str]
@@ -64,9 +73,12 @@ FORMATTERS: dict[Format, Formatter] = {
         quiet=options.quiet,
         statistics=options.statistics,
         show_source=options.show_source,
+        effort=options.effort,
     ),
-    Format.JSON: lambda result, options: json_report.format(result),
-    Format.MARKDOWN: lambda result, options: markdown.format(result, mermaid=options.mermaid),
+    Format.JSON: lambda result, options: json_report.format(result, options.effort),
+    Format.MARKDOWN: lambda result, options: markdown.format(
+        result, mermaid=options.mermaid, effort=options.effort
+    ),
     Format.SARIF: lambda result, options: sarif.format(result),
     Format.HTML: lambda result, options: html.format(
         result,
@@ -74,6 +86,8 @@ FORMATTERS: dict[Format, Formatter] = {
         team_diagrams=options.team_diagrams,
         settings=options.settings,
         rules=options.rules,
+        effort=options.effort,
+        traffic_diagrams=options.traffic_diagrams,
     ),
     Format.GITHUB: lambda result, options: github.format(result),
     Format.GITLAB: lambda result, options: gitlab.format(result),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..findings import AuditResult, Metrics, Severity
+from ..visible import visible
 
 
 def number(value: float) -> str:
@@ -26,3 +29,23 @@ def severity_counts(result: AuditResult) -> str:
     """``2 critical, 1 high`` (only the severities that occur)."""
     parts = [f"{result.count(s)} {s.value}" for s in Severity if result.count(s)]
     return ", ".join(parts)
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]|~!#{}])")
+
+
+def md_cell(text: str) -> str:
+    """Journey text as inert Markdown prose: no links, images, emphasis, HTML or table
+    breaks come through (also safe inside a table cell)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def md_code(text: str) -> str:
+    """Journey text (a step id, a file name) as a code span it cannot break out of: the
+    fence is longer than any run of backticks inside."""
+    text = visible(text).replace("|", "\\|")
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -1,6 +1,6 @@
 """The words and tables the reports show for expected effort and traffic.
 
-Pure helpers for the reporters (text, Markdown, HTML): each takes one journey's
+Pure wording for the reporters (text, Markdown, HTML): each takes one journey's
 :class:`~journeymap.effort.JourneyEffort` and, when a log was given, its
 :class:`~journeymap.traffic.JourneyTraffic`, and returns text. Every output that
 rests on assumed shares says so.
@@ -10,8 +10,8 @@ rests on assumed shares says so.
 >>> steps = (StepEffort("menu", 1.0, 1.0, 0.05, 1.0, 8.0, True),)
 >>> e = JourneyEffort("demo", 1.5, 30.0, 0.4, 0.05, {}, (), steps, steps, (), ("menu",),
 ...                   False, Patience())
->>> print("\\n".join(summary_lines(e)))
-expected effort (shares from the design; assumed at 1 step: menu):
+>>> print("\\n".join(text_lines(e)))
+expected effort (shares from the design; equal shares assumed at 1 step: menu):
   1.5 hurdles and 30 s per customer; 40% reach a person; 5.0% give up
   where they give up: menu 5.0%
 """
@@ -19,74 +19,115 @@ expected effort (shares from the design; assumed at 1 step: menu):
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from ..effort import JourneyEffort
-from ..traffic import JourneyTraffic
+from ..visible import visible
+from .common import md_cell, md_code, plural
+
+if TYPE_CHECKING:
+    from ..effort import JourneyEffort
+    from ..traffic import JourneyTraffic, Traffic
+
+NAMED = 5
+"""Steps named in a list before "and N more"."""
+TOP = 10
+"""Rows of a jump-ship ranking, drift list or similar."""
 
 
 def percent(value: float) -> str:
     """A share as a percentage with one decimal below 10 %.
 
-    >>> percent(0.1234), percent(0.0321), percent(0.0)
-    ('12%', '3.2%', '0%')
+    >>> percent(0.1234), percent(0.0321), percent(0.0), percent(0.00001)
+    ('12%', '3.2%', '0%', '<0.1%')
     """
-    if value == 0:
+    if value <= 0:
         return "0%"
+    if value < 0.0005:
+        return "<0.1%"
     return f"{value * 100:.1f}%" if value < 0.1 else f"{value * 100:.0f}%"
 
 
+def _count(n: int, word: str) -> str:
+    """``1,000 contacts``, ``1 contact``."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
+def _some(names: tuple[str, ...] | list[str], shown: int = NAMED) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def basis(effort: JourneyEffort) -> str:
-    """What the figures rest on, in words."""
+    """What the figures rest on, in words (the assumptions always named)."""
     where = "observed in the log" if effort.source == "observed" else "from the design"
     notes = []
     if effort.assumed:
-        plural = "s" if len(effort.assumed) > 1 else ""
-        notes.append(f"assumed at {len(effort.assumed)} step{plural}: {', '.join(effort.assumed)}")
+        count = plural(len(effort.assumed), "step")
+        notes.append(f"equal shares assumed at {count}: {_some(effort.assumed)}")
     if effort.entries_assumed:
         notes.append("entries taken in equal shares")
     return f"shares {where}" + (f"; {'; '.join(notes)}" if notes else "")
 
 
-def summary_lines(
-    effort: JourneyEffort, traffic: JourneyTraffic | None = None, top: int = 5
-) -> list[str]:
-    """Plain-text lines for the text report (no colour, no indentation of the first)."""
-    lines = [
-        f"expected effort ({basis(effort)}):",
-        f"  {effort.expected_hurdles:.3g} hurdles and {effort.expected_seconds:.0f} s per "
+def figures(effort: JourneyEffort) -> str:
+    """The one-line summary: hurdles, seconds, a person, giving up."""
+    return (
+        f"{effort.expected_hurdles:.3g} hurdles and {effort.expected_seconds:.0f} s per "
         f"customer; {percent(effort.reach_person)} reach a person; "
-        f"{percent(effort.give_up)} give up",
-    ]
+        f"{percent(effort.give_up)} give up"
+    )
+
+
+def _where(source: str | None, target: str) -> str:
+    return f"{source} -> {target}" if source else f"started at {target}"
+
+
+def text_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -> list[str]:
+    """Plain-text lines for the text report (no colour; the first unindented)."""
+    lines = [f"expected effort ({basis(effort)}):", f"  {figures(effort)}"]
     if effort.jump_ship:
-        spots = ", ".join(f"{s.step} {percent(s.give_up)}" for s in effort.jump_ship[:top])
+        spots = ", ".join(f"{s.step} {percent(s.give_up)}" for s in effort.jump_ship[:NAMED])
         lines.append(f"  where they give up: {spots}")
     if traffic is not None:
-        lines.append(f"observed in the log ({traffic.contacts:,} contacts):")
+        lines.append(f"observed in the log ({_count(traffic.contacts, 'contact')}):")
         gave = traffic.outcomes.get("gave_up", 0)
-        lines.append(
-            f"  {gave:,} gave up"
-            + (
-                ": " + ", ".join(f"{s.step} {s.gave_up:,}" for s in traffic.jump_ship[:top])
-                if traffic.jump_ship
-                else ""
-            )
-        )
+        spots = ", ".join(f"{s.step} {s.gave_up:,}" for s in traffic.jump_ship[:NAMED])
+        lines.append(f"  {gave:,} gave up" + (f": {spots}" if spots else ""))
         if traffic.never_visited:
-            lines.append(f"  never visited: {', '.join(traffic.never_visited)}")
-        for d in traffic.drift[:top]:
-            where = f"{d.source} -> {d.target}" if d.source else f"started at {d.target}"
-            lines.append(f"  not in the design: {where} ({d.count:,} contacts, e.g. {d.example})")
-    return lines
+            lines.append(f"  never visited: {_some(traffic.never_visited)}")
+        for d in traffic.drift[:NAMED]:
+            lines.append(
+                f"  not in the design: {_where(d.source, d.target)} "
+                f"({_count(d.count, 'contact')}, e.g. {d.example}; {d.file}:{d.line})"
+            )
+        if len(traffic.drift) > NAMED:
+            lines.append(f"  ... and {len(traffic.drift) - NAMED} more ways not in the design")
+    return [visible(line) for line in lines]
 
 
-def markdown_section(
-    effort: JourneyEffort, traffic: JourneyTraffic | None = None, top: int = 10
-) -> str:
+def log_summary(traffic: Traffic) -> str:
+    """One line on the log as a whole: what was read and what could not be used."""
+    parts = [
+        f"{_count(traffic.rows, 'row')}",
+        f"{_count(traffic.contacts, 'contact')}",
+    ]
+    if traffic.unknown:
+        parts.append(_count(len(traffic.unknown), "block") + " not in the design")
+    if traffic.unordered_rows:
+        parts.append(f"{_count(traffic.unordered_rows, 'row')} out of order (sorted)")
+    if traffic.late_rows:
+        parts.append(f"{_count(traffic.late_rows, 'late row')} left out")
+    if traffic.problems:
+        parts.append(_count(len(traffic.problems), "problem"))
+    return f"traffic log {traffic.file} ({traffic.format}): {', '.join(parts)}"
+
+
+def markdown_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -> list[str]:
     """A Markdown section: the figures, then the jump-ship ranking as a table."""
     out = [
-        "#### Where customers jump ship",
+        "### Where customers jump ship",
         "",
-        f"*{basis(effort)}*",
+        f"*{md_cell(basis(effort))}*",
         "",
         f"- **{effort.expected_hurdles:.3g}** hurdles and **{effort.expected_seconds:.0f} s** "
         "per customer",
@@ -97,57 +138,76 @@ def markdown_section(
     if effort.jump_ship:
         observed = {s.step: s for s in traffic.steps} if traffic is not None else {}
         head = "| step | give up there | reach it |"
-        rule = "|---|---:|---:|"
+        rule = "| --- | ---: | ---: |"
         if traffic is not None:
             head += " observed abandonment |"
-            rule += "---:|"
+            rule += " ---: |"
         out += [head, rule]
-        for s in effort.jump_ship[:top]:
-            row = f"| `{s.step}` | {percent(s.give_up)} | {percent(s.reach)} |"
+        for s in effort.jump_ship[:TOP]:
+            row = f"| {md_code(s.step)} | {percent(s.give_up)} | {percent(s.reach)} |"
             if traffic is not None:
                 seen = observed.get(s.step)
                 row += f" {percent(seen.abandonment) if seen else '-'} |"
             out.append(row)
         out.append("")
-    if traffic is not None and (traffic.drift or traffic.never_visited):
-        for d in traffic.drift[:top]:
-            where = f"`{d.source}` → `{d.target}`" if d.source else f"start at `{d.target}`"
-            out.append(f"- not in the design: {where} ({d.count:,} contacts)")
-        if traffic.never_visited:
-            steps = ", ".join(f"`{s}`" for s in traffic.never_visited)
-            out.append(f"- never visited: {steps}")
+    if traffic is not None:
+        out.append(f"Observed in the log: {_count(traffic.contacts, 'contact')}.")
         out.append("")
-    return "\n".join(out)
+        for d in traffic.drift[:TOP]:
+            where = (
+                f"{md_code(d.source)} → {md_code(d.target)}"
+                if d.source
+                else f"start at {md_code(d.target)}"
+            )
+            out.append(f"- not in the design: {where} ({_count(d.count, 'contact')})")
+        if traffic.never_visited:
+            steps = ", ".join(md_code(s) for s in traffic.never_visited[:TOP])
+            more = len(traffic.never_visited) - TOP
+            out.append(f"- never visited: {steps}" + (f" and {more} more" if more > 0 else ""))
+        if traffic.drift or traffic.never_visited:
+            out.append("")
+    return out
 
 
-def html_section(
-    effort: JourneyEffort, traffic: JourneyTraffic | None = None, top: int = 10
-) -> str:
-    """An HTML fragment (escaped): the figures and the jump-ship table, with classes
-    ``jump-ship``, ``figures`` and ``basis`` for the report's style sheet."""
+def html_section(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -> str:
+    """An HTML fragment (escaped): the figures and the jump-ship table."""
     e = html.escape
     rows = []
     observed = {s.step: s for s in traffic.steps} if traffic is not None else {}
-    for s in effort.jump_ship[:top]:
-        cells = [f"<td><code>{e(s.step)}</code></td>"]
+    for s in effort.jump_ship[:TOP]:
+        cells = [f"<td><code>{e(visible(s.step))}</code></td>"]
         cells += [f'<td class="num">{percent(v)}</td>' for v in (s.give_up, s.reach)]
         if traffic is not None:
             seen = observed.get(s.step)
             cells.append(f'<td class="num">{percent(seen.abandonment) if seen else "-"}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    head = "<th>step</th><th>give up there</th><th>reach it</th>"
+    head = '<th>step</th><th class="num">give up there</th><th class="num">reach it</th>'
     if traffic is not None:
-        head += "<th>observed abandonment</th>"
+        head += '<th class="num">observed abandonment</th>'
     table = (
         f'<table class="jump-ship"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         if rows
-        else ""
+        else "<p>Nobody gives up in this model.</p>"
     )
+    extra = []
+    if traffic is not None:
+        extra.append(f"<p>Observed in the log: {_count(traffic.contacts, 'contact')}.</p>")
+        items = [
+            f"<li>not in the design: <code>{e(visible(d.source))}</code> → "
+            f"<code>{e(visible(d.target))}</code> ({_count(d.count, 'contact')})</li>"
+            if d.source
+            else f"<li>start at <code>{e(visible(d.target))}</code>, which is no entry "
+            f"({_count(d.count, 'contact')})</li>"
+            for d in traffic.drift[:TOP]
+        ]
+        if traffic.never_visited:
+            names = ", ".join(f"<code>{e(visible(s))}</code>" for s in traffic.never_visited)
+            items.append(f"<li>never visited: {names}</li>")
+        if items:
+            extra.append(f"<ul>{''.join(items)}</ul>")
     return (
-        '<section class="effort"><h4>Where customers jump ship</h4>'
-        f'<p class="basis">{e(basis(effort))}</p>'
-        f'<p class="figures">{effort.expected_hurdles:.3g} hurdles and '
-        f"{effort.expected_seconds:.0f} s per customer; {percent(effort.reach_person)} reach "
-        f"a person; {percent(effort.give_up)} give up</p>{table}</section>"
+        '<div class="block effort"><h3>Where customers jump ship</h3>'
+        f'<p class="muted">{e(visible(basis(effort)))}</p>'
+        f"<p><b>{e(figures(effort))}</b></p>{table}{''.join(extra)}</div>"
     )

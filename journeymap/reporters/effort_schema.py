@@ -176,5 +176,10 @@ TRAFFIC_AUDIT = _object(
         "design": _map(EFFORT),
         "observed": _map(EFFORT),
         "traffic": {"anyOf": [TRAFFIC, {"type": "null"}]},
+        "customers_by_rule": {
+            **_map({"type": "number", "minimum": 0}),
+            "description": "contacts of the log who reach a step of a rule's findings, by "
+            "rule id (what fixing them would touch); empty without a log",
+        },
     }
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import escape, unescape
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..config import Settings
@@ -28,8 +29,12 @@ from ..model import Weights
 from ..recommendations import Recommendation, recommendations, total_points
 from ..rules import FAMILIES, RULES, get_rule
 from .common import handoffs_text, number, plural
+from .effort import html_section, log_summary
 from .naming import quotation, readable, step_name
 from .printing import measure, pages
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 STYLE = """
 :root { --ink: #202124; --muted: #5f6368; --line: #dadce0; --accent: #1a73e8; }
@@ -55,9 +60,9 @@ td.num, th.num { text-align: right; } td.num { white-space: nowrap; }
   vertical-align: middle; margin-right: .4rem; }
 .bar span { display: block; height: 100%; border-radius: 3px; background: #d93025; }
 .score { font-size: 2.6rem; font-weight: 700; }
-.diagram, .teams-box { border: 1px solid var(--line); border-radius: 8px; overflow: auto;
-  max-height: 80vh; margin: 1rem 0; background: #fff; }
-.diagram svg, .teams-box svg { display: block; height: auto; max-width: none; }
+.diagram, .teams-box, .traffic-box { border: 1px solid var(--line); border-radius: 8px;
+  overflow: auto; max-height: 80vh; margin: 1rem 0; background: #fff; }
+.diagram svg, .teams-box svg, .traffic-box svg { display: block; height: auto; max-width: none; }
 tr.finding { cursor: pointer; } tr.finding:hover { background: #f8f9fa; }
 tr.finding.active { background: #fef7e0; }
 .detail { font-size: .9rem; color: var(--muted); }
@@ -74,7 +79,7 @@ table.places th:nth-child(1) { width: 22%; } table.places th:nth-child(2) { widt
 table.findings th:nth-child(1) { width: 2.2rem; } table.findings th:nth-child(2) { width: 6rem; }
 table.findings th:nth-child(3) { width: 8.5rem; } table.findings th:nth-child(4) { width: 26%; }
 table.recs th:nth-child(1) { width: 2rem; } table.recs th:nth-child(3) { width: 5rem; }
-table.recs th:nth-child(4) { width: 8rem; }
+table.recs th:nth-child(4) { width: 8rem; } table.recs th:nth-child(5) { width: 8rem; }
 .print-only { display: none; }
 .jm-highlight polygon, .jm-highlight ellipse, .jm-highlight path {
   stroke: #9334e6 !important; stroke-width: 7px !important; }
@@ -86,9 +91,9 @@ table.recs th:nth-child(4) { width: 8rem; }
   h2, h3, h4, figcaption, .keep-next { break-after: avoid; page-break-after: avoid; }
   tr, .card, figure, .cover dl, li, .block { break-inside: avoid; page-break-inside: avoid; }
   .print-only { display: block; } .noprint { display: none !important; }
-  .diagram.sheeted, .teams-box.sheeted { display: none; }
-  .diagram, .teams-box { max-height: none; overflow: visible; border: none; }
-  .diagram svg, .teams-box svg { max-width: 100%; }
+  .diagram.sheeted, .teams-box.sheeted, .traffic-box.sheeted { display: none; }
+  .diagram, .teams-box, .traffic-box { max-height: none; overflow: visible; border: none; }
+  .diagram svg, .teams-box svg, .traffic-box svg { max-width: 100%; }
   .cover { height: 228mm; display: flex; flex-direction: column; justify-content: center;
     break-after: page; page-break-after: always; }
   .cover h1 { font-size: 32pt; margin-bottom: 1rem; }
@@ -117,7 +122,7 @@ function jmShow(box) {
   var t = box && box.querySelector('template.lazy');
   if (t) { box.replaceChildren(t.content.cloneNode(true)); }
 }
-var jmBoxes = document.querySelectorAll('.diagram, .teams-box');
+var jmBoxes = document.querySelectorAll('.diagram, .teams-box, .traffic-box');
 if ('IntersectionObserver' in window) {
   var jmSeen = new IntersectionObserver(function (entries) {
     entries.forEach(function (e) {
@@ -410,11 +415,14 @@ def _recommendation(rank: int, rec: Recommendation, titles: dict[str, str], tota
         f'<a href="#rule-{_e(rec.rule)}">{plural(rec.findings, "finding")}</a> in {shown}</span>'
         f'<div class="detail"><b>Fix:</b> {fix}</div></td>'
         f'<td class="num">{len(rec.journeys)}</td>'
-        f'<td class="num">{rec.points}{share}</td></tr>'
+        + (f'<td class="num">{rec.customers:,.0f}</td>' if rec.customers is not None else "")
+        + f'<td class="num">{rec.points}{share}</td></tr>'
     )
 
 
-def _summary(result: AuditResult, ranked: list[JourneyAudit]) -> list[str]:
+def _summary(
+    result: AuditResult, ranked: list[JourneyAudit], effort: TrafficAudit | None = None
+) -> list[str]:
     counts = {s: result.count(s) for s in Severity}
     out = [
         '<section id="summary" class="part"><h2>Executive summary</h2>',
@@ -464,18 +472,28 @@ def _summary(result: AuditResult, ranked: list[JourneyAudit]) -> list[str]:
         if len(result.problems) > 10:
             out.append(f"<li>and {len(result.problems) - 10} more</li>")
         out.append("</ul>")
-    recs = recommendations(result)
+    traffic = effort.traffic if effort is not None else None
+    recs = recommendations(result, effort.customers if effort is not None and traffic else None)
     total = total_points(result)
+    if traffic is not None:
+        out.append(
+            f"<p>{_e(_cap(log_summary(traffic)))}. Where a journey's contacts are in the log, "
+            "its figures rest on the shares they took.</p>"
+        )
     if recs:
         out.append('<h3 class="keep-next">What to fix first</h3>')
         out.append(
-            '<p class="muted keep-next">Ranked by the friction each fix removes (its '
+            '<p class="muted keep-next">Ranked by the contacts of the log who reach a step '
+            "each fix concerns, then by the friction it removes (its findings' points).</p>"
+            if traffic is not None
+            else '<p class="muted keep-next">Ranked by the friction each fix removes (its '
             "findings' points), then by how many journeys, and so customers, it concerns.</p>"
         )
+        customers = '<th class="num">customers affected</th>' if traffic is not None else ""
         out.append(
             '<table class="recs"><thead><tr><th>#</th><th>recommendation</th>'
-            '<th class="num">journeys</th><th class="num">friction points removed</th></tr>'
-            "</thead><tbody>"
+            f'<th class="num">journeys</th>{customers}'
+            '<th class="num">friction points removed</th></tr></thead><tbody>'
         )
         titles = _titles(result)
         out.extend(
@@ -584,7 +602,12 @@ def _theme_rule(rule_id: str, hits: list[tuple[JourneyAudit, Finding]]) -> list[
 
 
 def _journey(
-    audit: JourneyAudit, svg: str | None, teams_svg: str | None, lazy: bool = False
+    audit: JourneyAudit,
+    svg: str | None,
+    teams_svg: str | None,
+    lazy: bool = False,
+    effort: TrafficAudit | None = None,
+    traffic_svg: str | None = None,
 ) -> list[str]:
     m = audit.metrics
     jid = audit.journey
@@ -612,6 +635,20 @@ def _journey(
         f"most handoffs</span><b>{_e(handoffs_text(m))}</b></div></div>"
     )
     out.append(f"<p><b>What drives the score:</b> {parts}.</p>")
+    if effort is not None and jid in effort.design:
+        out.append(html_section(effort.effort(jid), effort.seen(jid)))
+    if traffic_svg:
+        out.extend(
+            _drawing(
+                _prefixed(traffic_svg, "traffic-"),
+                "traffic-box",
+                f"traffic-box-{jid}",
+                f"{audit.title or jid}: where customers go and give up",
+                lazy,
+                '<h3>Traffic</h3><p class="muted">Route width by the customers who take '
+                "it; the darker a step, the more customers give up there.</p>",
+            )
+        )
     if teams_svg:
         out.extend(
             _drawing(
@@ -737,7 +774,12 @@ def _journey(
     return out
 
 
-def _method(result: AuditResult, settings: Settings, rules: Sequence[str] | None) -> list[str]:
+def _method(
+    result: AuditResult,
+    settings: Settings,
+    rules: Sequence[str] | None,
+    effort: TrafficAudit | None = None,
+) -> list[str]:
     run = [r for r in RULES if rules is None or r.id in set(rules)]
     ids = {r.id for r in run}
     out = [
@@ -816,6 +858,21 @@ def _method(result: AuditResult, settings: Settings, rules: Sequence[str] | None
         "recommendation's <b>friction removed</b> is the sum of the points of the findings "
         "it clears.</p>"
     )
+    if effort is not None:
+        p = settings.patience
+        out.append(
+            '<h3 class="keep-next">Expected effort</h3>'
+            "<p>Each journey is read as a Markov chain and solved exactly: at every step a "
+            "customer takes each way out with its <code>share</code> (where a step gives none, "
+            f"each failure route takes {number(p.error_share)} and the other routes split the "
+            "rest equally; the report names those steps), meets the step's hurdles, and at "
+            f"each hurdle gives up with probability {number(p.per_hurdle)} (× "
+            f"{number(p.after_repeat)} on a retry, × {number(p.after_long_prompt)} around a "
+            "long prompt). The default of 2 % per hurdle is an assumption in line with "
+            "published abandonment figures, not a measurement: a contact log "
+            "(<code>--traffic</code>) shows the real one. A customer reaches a person on "
+            "entering a queue or an agent.</p>"
+        )
     out.append("</section>")
     return out
 
@@ -854,10 +911,14 @@ def format(
     team_diagrams: dict[str, str] | None = None,
     settings: Settings | None = None,
     rules: Sequence[str] | None = None,
+    effort: TrafficAudit | None = None,
+    traffic_diagrams: dict[str, str] | None = None,
 ) -> str:
-    """The HTML report; ``diagrams`` and ``team_diagrams`` map journey ids to SVG documents
-    (the full and the teams view) to inline; ``settings`` give the cover (``report``), the
-    thresholds and the weights; ``rules`` are the ids of the rules run (default: all)."""
+    """The HTML report; ``diagrams``, ``team_diagrams`` and ``traffic_diagrams`` map
+    journey ids to SVG documents (the full, teams and traffic view) to inline;
+    ``settings`` give the cover (``report``), the thresholds and the weights; ``rules``
+    are the ids of the rules run (default: all); ``effort`` adds the expected effort and
+    a log's traffic, and ranks recommendations by customers when there is a log."""
     diagrams = diagrams or {}
     team_diagrams = team_diagrams or {}
     settings = settings or Settings()
@@ -874,15 +935,22 @@ def format(
         f"<style>{STYLE}{_page_style(settings)}</style></head><body>",
     ]
     out.extend(_cover(result, settings))
-    out.extend(_summary(result, ranked))
+    out.extend(_summary(result, ranked, effort))
     out.extend(_themes(result))
     lazy = len(result.journeys) >= LAZY_FROM
     out.append('<div id="journeys">')
     for audit in result.journeys:
         out.extend(
-            _journey(audit, diagrams.get(audit.journey), team_diagrams.get(audit.journey), lazy)
+            _journey(
+                audit,
+                diagrams.get(audit.journey),
+                team_diagrams.get(audit.journey),
+                lazy,
+                effort,
+                (traffic_diagrams or {}).get(audit.journey),
+            )
         )
     out.append("</div>")
-    out.extend(_method(result, settings, rules))
+    out.extend(_method(result, settings, rules, effort))
     out.append(f"<script>{SCRIPT}</script></body></html>")
     return "\n".join(out) + "\n"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..findings import RESULT_VERSION, AuditResult, Finding, JourneyAudit, Severity
 from ..rules import get_rule
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 
 def finding_data(f: Finding) -> dict[str, Any]:
@@ -76,8 +79,25 @@ def journey_data(j: JourneyAudit) -> dict[str, Any]:
     }
 
 
-def document(result: AuditResult) -> dict[str, Any]:
-    """The JSON document of ``result`` as plain data."""
+def rounded(value: Any, digits: int = 6) -> Any:
+    """``value`` with every float rounded to ``digits`` significant digits, so figures
+    worked out in floating point print the same on every machine.
+
+    >>> rounded({"a": [0.1 + 0.2, 2, None, 123456789.0]})
+    {'a': [0.3, 2, None, 123457000.0]}
+    """
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+def document(result: AuditResult, effort: TrafficAudit | None = None) -> dict[str, Any]:
+    """The JSON document of ``result`` as plain data; with ``effort``, its figures under
+    ``effort``."""
     used = sorted({f.rule for f in result.findings})
     rules = {}
     for rule_id in used:
@@ -113,9 +133,9 @@ def document(result: AuditResult) -> dict[str, Any]:
             for p in result.problems
         ],
         "rules": rules,
-    }
+    } | ({"effort": rounded(effort.to_json())} if effort is not None else {})
 
 
-def format(result: AuditResult) -> str:
+def format(result: AuditResult, effort: TrafficAudit | None = None) -> str:
     """The JSON document of ``result``, indented, ending in a newline."""
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(result, effort), indent=2, ensure_ascii=False) + "\n"

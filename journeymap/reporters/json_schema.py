@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import RESULT_VERSION, Severity
+from .effort_schema import TRAFFIC_AUDIT
 
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
@@ -143,6 +144,13 @@ SCHEMA: dict[str, Any] = {
                     {"name": _STR, "severity": _STR, "summary": _STR, "why": _STR, "fix": _STR}
                 ),
             },
-        }
+            "effort": {
+                **TRAFFIC_AUDIT,
+                "description": "expected effort per journey (`audit --effort`), and a contact "
+                "log laid on the design (`audit --traffic`); floats rounded to 6 significant "
+                "digits",
+            },
+        },
+        optional=("effort",),
     ),
 }

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..findings import AuditResult, JourneyAudit, Severity
 from ..rules import get_rule
-from ..visible import visible
-from .common import handoffs_text, number, plural, severity_counts
+from .common import handoffs_text, md_cell, md_code, number, plural, severity_counts
+from .effort import log_summary, markdown_lines
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 ICONS = {
     Severity.CRITICAL: "🟥",
@@ -18,27 +22,13 @@ ICONS = {
 }
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]|~!#{}])")
+_cell = md_cell
+_code = md_code
 
 
-def _cell(text: str) -> str:
-    """Journey text as inert Markdown prose: no links, images, emphasis, HTML or table
-    breaks come through (also safe inside a table cell)."""
-    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKUP.sub(r"\\\1", text)
-
-
-def _code(text: str) -> str:
-    """Journey text (a step id, a file name) as a code span it cannot break out of: the
-    fence is longer than any run of backticks inside."""
-    text = visible(text).replace("|", "\\|")
-    runs = [len(r) for r in re.findall(r"`+", text)]
-    fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _journey(audit: JourneyAudit, mermaid: str | None = None) -> list[str]:
+def _journey(
+    audit: JourneyAudit, mermaid: str | None = None, effort: TrafficAudit | None = None
+) -> list[str]:
     m = audit.metrics
     title = (
         f"{_cell(audit.title)} ({_code(audit.journey)})" if audit.title else _code(audit.journey)
@@ -62,6 +52,8 @@ def _journey(audit: JourneyAudit, mermaid: str | None = None) -> list[str]:
     ]
     if m.path_to_person:
         lines += [f"Easiest way to a person: {' → '.join(map(_code, m.path_to_person))}", ""]
+    if effort is not None and audit.journey in effort.design:
+        lines += markdown_lines(effort.effort(audit.journey), effort.seen(audit.journey))
     if mermaid:  # drawn inline by code hosts and wikis
         fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", mermaid)), default=0) + 1)
         lines += [f"{fence}mermaid", mermaid.rstrip("\n"), fence, ""]
@@ -106,13 +98,19 @@ TABLE_ROWS = 100
 """Journeys listed in the summary table of a report that had to be shortened."""
 
 
-def format(result: AuditResult, limit: int = LIMIT, mermaid: dict[str, str] | None = None) -> str:
+def format(
+    result: AuditResult,
+    limit: int = LIMIT,
+    mermaid: dict[str, str] | None = None,
+    effort: TrafficAudit | None = None,
+) -> str:
     """The Markdown report of ``result``. When the whole report would not fit in
     ``limit`` characters (a pull-request comment), it is shortened: the summary table
     lists the worst journeys, then each journey's findings follow worst first, folded
     in ``<details>``, as many as fit, and a last line says how many were left out.
     ``mermaid`` (Mermaid text by journey id) embeds each journey's diagram, drawn
-    inline by code hosts; a shortened report leaves the diagrams out."""
+    inline by code hosts; a shortened report leaves the diagrams out. ``effort`` adds
+    each journey's expected effort and jump-ship ranking (and a log's traffic)."""
     mermaid = mermaid or {}
     counts = severity_counts(result)
     head = [
@@ -129,6 +127,8 @@ def format(result: AuditResult, limit: int = LIMIT, mermaid: dict[str, str] | No
             for p in result.problems
         ]
         head.append("")
+    if effort is not None and effort.traffic is not None:
+        head += [md_cell(log_summary(effort.traffic)) + ".", ""]
     ranked = sorted(
         result.journeys,
         key=lambda j: (-j.metrics.friction_points, -len(j.findings), j.journey),
@@ -136,7 +136,7 @@ def format(result: AuditResult, limit: int = LIMIT, mermaid: dict[str, str] | No
     full = "\n".join(
         head
         + _table(ranked)
-        + [line for a in result.journeys for line in _journey(a, mermaid.get(a.journey))]
+        + [line for a in result.journeys for line in _journey(a, mermaid.get(a.journey), effort)]
     ).rstrip()
     if len(full) + 1 <= limit:
         return full + "\n"
@@ -157,7 +157,7 @@ def format(result: AuditResult, limit: int = LIMIT, mermaid: dict[str, str] | No
                 "",
                 f"<details><summary>{_html(summary)}</summary>",
                 "",
-                *_journey(audit),
+                *_journey(audit, effort=effort),
                 "</details>",
             ]
         )

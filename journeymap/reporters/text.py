@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.color import ColorSystem
 from rich.style import Style
@@ -11,6 +12,10 @@ from ..findings import AuditResult, Finding, JourneyAudit, Severity
 from ..rules import get_rule
 from ..visible import visible
 from .common import handoffs_text, number, plural, severity_counts
+from .effort import log_summary, text_lines
+
+if TYPE_CHECKING:
+    from ..traffic_audit import TrafficAudit
 
 COLORS = {
     Severity.CRITICAL: Style(color="red", bold=True),
@@ -99,6 +104,7 @@ def _journey(
     verbose: bool,
     show_source: bool = False,
     cache: dict[str, list[str]] | None = None,
+    effort: TrafficAudit | None = None,
 ) -> list[str]:
     title = f"{audit.title} ({audit.journey})" if audit.title else audit.journey
     lines = [_style(visible(f"{audit.file} — {title}"), color, BOLD)]
@@ -117,6 +123,9 @@ def _journey(
     if not audit.findings:
         lines.append("  no findings")
     lines.append(f"  {_figures(audit)}")
+    if effort is not None and audit.journey in effort.design:
+        seen = effort.seen(audit.journey)
+        lines.extend(f"  {line}" for line in text_lines(effort.effort(audit.journey), seen))
     if audit.silenced:
         quiet = ", ".join(
             f"{s.finding.name} at `{s.finding.node}`" + (f" ({s.reason})" if s.reason else "")
@@ -149,10 +158,12 @@ def format(
     quiet: bool = False,
     statistics: bool = False,
     show_source: bool = False,
+    effort: TrafficAudit | None = None,
 ) -> str:
     """The terminal report of ``result``; ``quiet`` prints only the findings and the
     problems, ``statistics`` only the count per rule, ``show_source`` the file's lines
-    around each finding."""
+    around each finding; ``effort`` adds each journey's expected effort (and a log's
+    traffic)."""
     if statistics:
         return _statistics(result)
     lines: list[str] = []
@@ -169,7 +180,7 @@ def format(
     if result.problems:
         lines.append("")
     for audit in result.journeys:
-        lines.extend(_journey(audit, color, verbose, show_source, cache))
+        lines.extend(_journey(audit, color, verbose, show_source, cache, effort))
         lines.append("")
     if len(result.journeys) > 1:
         lines.append("Journeys, worst first:")
@@ -198,5 +209,7 @@ def format(
     )
     if result.problems:
         summary += f"; {plural(len(result.problems), 'input problem')}"
+    if effort is not None and effort.traffic is not None:
+        lines.append(visible(log_summary(effort.traffic)))
     lines.append(summary)
     return "\n".join(lines) + "\n"
