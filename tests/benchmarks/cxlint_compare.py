@@ -2,12 +2,12 @@
 
 Run (from the repository root)::
 
-    python -m tests.benchmarks.cxlint_compare --cxlint /tmp/cxlint-venv/bin/python AGENT_DIR...
+    python -m tests.benchmarks.cxlint_compare --cxlint ../cxlint-venv/bin/python AGENT_DIR...
 
 cxlint (PyPI ``cxlint``, checked with 1.0.4) lives in its own virtual environment, e.g.::
 
-    python3 -m venv /tmp/cxlint-venv
-    /tmp/cxlint-venv/bin/pip install cxlint==1.0.4 rich google-cloud-storage
+    python3 -m venv ../cxlint-venv
+    ../cxlint-venv/bin/pip install cxlint==1.0.4 rich google-cloud-storage
 
 Its wheel declares no dependencies but imports ``rich`` and ``google.cloud.storage``,
 and it has no command line: ``--cxlint`` is the Python of that environment, which
@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--cxlint", required=True, help="Python of the venv cxlint is in")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per cxlint run")
-    parser.add_argument("--raw-dir", type=Path, default=Path("/tmp/cxlint-out"))
+    parser.add_argument("--raw-dir", type=Path, default=Path(tempfile.gettempdir()) / "cxlint-out")
     parser.add_argument("agents", nargs="+", type=Path, metavar="AGENT_DIR")
     args = parser.parse_args(argv)
     lines = ["# cxlint vs journeymap", ""]
