@@ -7,6 +7,7 @@ another YAML file in the journeys folder: the hooks must audit the folder as a w
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,8 +41,36 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The project's files as they are in the working tree (tracked, and new ones git
+    does not ignore), committed in a scratch repository, and that commit: every test
+    uses the same revision, so pre-commit installs the hooks once, not per run (as
+    `pre-commit try-repo` would)."""
+    shadow = tmp_path_factory.mktemp("hooks-repo")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            target = shadow / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    _git(shadow, "init", "-q")
+    _git(shadow, "add", "-A")
+    _git(shadow, "commit", "-qm", "hooks")
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=shadow, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return shadow, rev
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, hooks: tuple[Path, str]) -> Path:
     repo = tmp_path / "repo"
     (repo / "journeys").mkdir(parents=True)
     (repo / ".github" / "workflows").mkdir(parents=True)
@@ -51,6 +80,11 @@ def repo(tmp_path: Path) -> Path:
         "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
     )
     (repo / "journeys" / "owners.yaml").write_text("owners:\n  - team: cx-design\n")
+    shadow, rev = hooks
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {json.dumps(str(shadow))}\n    rev: {rev}\n    hooks:\n"
+        "      - id: journeymap-validate\n      - id: journeymap-audit\n"
+    )
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "journeys")
@@ -60,7 +94,7 @@ def repo(tmp_path: Path) -> Path:
 def _hook(repo: Path, home: Path, hook: str, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     return subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(ROOT), hook, "--verbose", *extra],
+        [str(PRE_COMMIT), "run", hook, "--verbose", *extra],
         cwd=repo,
         env=env,
         capture_output=True,
