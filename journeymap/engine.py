@@ -142,14 +142,13 @@ def audit_journeys(
     top); ``rules`` default to those ``settings.select``/``settings.ignore`` keep.
     """
     base = settings or Settings()
-    problems = _ignore_problems(journeys)
     per_journey: dict[str, Settings] = {}
     for loaded in journeys:
         per_journey[loaded.id] = base.for_journey(loaded.journey.audit)
     if rules is None:
         rules = select_rules(base.select, [k for k in base.ignore if get_rule(k)])
     with bulk():
-        return _audit(journeys, rules, per_journey, problems)
+        return _audit(journeys, rules, per_journey, _ignore_problems(journeys))
 
 
 def _audit(

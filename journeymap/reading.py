@@ -281,7 +281,7 @@ def load_files(
             problems.extend(file_problems)
             if journey is not None:
                 loaded.append(journey)
-    return one_run(loaded, problems, files)
+        return one_run(loaded, problems, files)
 
 
 def _without_included(files: list[str]) -> list[str]:

@@ -115,6 +115,9 @@ class _Frame:
     size: int = 1
     key: str | None = None
     key_pos: tuple[int, int] = (1, 1)
+    key_path: Path = ()
+    """``(*path, key)`` of the key read last: one tuple for the key's and the value's
+    positions (a journey of 100,000 steps holds millions of them)."""
     merges: list[tuple[Any, tuple[int, int]]] = field(default_factory=list)
 
 
@@ -315,7 +318,7 @@ class _Reader:
                 key = top.key
                 assert key is not None
                 top.key = None
-                path = (*top.path, key)
+                path = top.key_path
                 if key == "<<":
                     top.merges.append((value, pos))
                     return
@@ -383,7 +386,8 @@ class _Reader:
                         )
                     top.key = key
                     top.key_pos = pos
-                    self.source.keys[(*top.path, key)] = pos
+                    top.key_path = key_path = (*top.path, key)
+                    self.source.keys[key_path] = pos
                     if event.anchor:
                         self.anchors[event.anchor] = (key, 1)
                     continue
@@ -412,7 +416,7 @@ class _Reader:
                     parent = stack[-1]
                     if isinstance(parent.container, dict):
                         assert parent.key is not None
-                        path: Path = (*parent.path, parent.key)
+                        path: Path = parent.key_path
                     else:
                         path = (*parent.path, len(parent.container))
                 else:
