@@ -88,6 +88,11 @@ class Adjacency:
     def successors(self, node: Any) -> list[Any]:
         return self._succ[node]
 
+    @property
+    def successor_lists(self) -> dict[Any, list[Any]]:
+        """Every node's successors at once, for hot loops (index it: no call per node)."""
+        return self._succ
+
     def predecessors(self, node: Any) -> list[Any]:
         return self._pred[node]
 

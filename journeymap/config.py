@@ -234,9 +234,10 @@ def _toml_source(text: str) -> tuple[SourceMap, dict[str, str]]:
                     written[p.replace("-", "_")] = p
                 column = row.index("[") + 1
                 if table:
-                    source.keys[tuple(table)] = source.values[tuple(table)] = (number, column)
+                    source.set_key(tuple(table), (number, column))
+                    source.set_value(tuple(table), (number, column))
                 else:
-                    source.values[()] = (number, column)
+                    source.set_value((), (number, column))
             else:
                 table = None
             continue
@@ -247,8 +248,8 @@ def _toml_source(text: str) -> tuple[SourceMap, dict[str, str]]:
         for p in parts:
             written[p.replace("-", "_")] = p
         loc = (*table, *(p.replace("-", "_") for p in parts))
-        source.keys[loc] = (number, len(key.group(1)) + 1)
-        source.values[loc] = (number, key.end() + 1)
+        source.set_key(loc, (number, len(key.group(1)) + 1))
+        source.set_value(loc, (number, key.end() + 1))
     return source, written
 
 

@@ -146,7 +146,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
     keys: dict[tuple[str, str], int] = {}  # parallel routes numbered here: 0, 1, ...
     for loaded in journeys:
         jid = loaded.id
-        values = loaded.source.values
+        value_at = loaded.source.value_at
         for step_id, step in loaded.journey.nodes.items():
             source = node_id(jid, step_id)
             for order, way in enumerate(step.exits()):
@@ -154,7 +154,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                 if target not in graph:
                     continue
                 path = ("nodes", step_id, *way.path)
-                position = values.get(path)
+                position = value_at(path)
                 line, column = position if position is not None else loaded.position(path)
                 route = way.route
                 pair = (source, target)

@@ -604,11 +604,11 @@ def _vendor_source_map(
     blocks = {block: original.value(path) for block, path in paths.items()}
     top = original.value(())
     source = SourceMap()
-    source.values[()] = top
+    source.set_value((), top)
     for step_id, step in imported["nodes"].items():
         position = blocks.get(str(step.get("source")), top)
-        source.values[("nodes", step_id)] = position
-        source.keys[("nodes", step_id)] = position
+        source.set_value(("nodes", step_id), position)
+        source.set_key(("nodes", step_id), position)
     return source
 
 

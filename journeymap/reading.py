@@ -139,7 +139,8 @@ def load_package(
         if where is not None:
             if where[0] != name:
                 files[step_id] = where[0]
-            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
+            source.set_value(("nodes", step_id), where[1:])
+            source.set_key(("nodes", step_id), where[1:])
     checker = FileChecker(name, source)
     loaded, problems = check_journey(data, checker, limits)
     if loaded is None:
@@ -176,7 +177,8 @@ def load_agent(
         where = places.get(str(step.get("source")))
         if where is not None:
             files[step_id] = where[0]
-            source.values[("nodes", step_id)] = source.keys[("nodes", step_id)] = where[1:]
+            source.set_value(("nodes", step_id), where[1:])
+            source.set_key(("nodes", step_id), where[1:])
     checker = FileChecker(name, source)
     loaded, problems = check_journey(data, checker, limits)
     if loaded is None:

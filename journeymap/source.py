@@ -72,12 +72,33 @@ class SyntaxProblem:
     kind: str
 
 
+def pack(pos: tuple[int, int]) -> int:
+    """A ``(line, column)`` position as one int, as :class:`SourceMap` keeps it (a
+    journey of 100,000 steps holds millions: a tuple and its line cost three times
+    the memory).
+
+    >>> unpack(pack((12, 7)))
+    (12, 7)
+    """
+    return pos[0] << 32 | pos[1]
+
+
+def unpack(packed: int) -> tuple[int, int]:
+    """The ``(line, column)`` of a :func:`pack`-ed position."""
+    return (packed >> 32, packed & 0xFFFFFFFF)
+
+
 @dataclass
 class SourceMap:
-    """Where each key and value of a document stands in its file (1-based)."""
+    """Where each key and value of a document stands in its file (1-based).
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    ``values`` and ``keys`` map a path to a position :func:`pack`-ed into one int;
+    read them with :meth:`value`, :meth:`key` and :meth:`value_at`, and write them
+    with :meth:`set_value` and :meth:`set_key`.
+    """
+
+    values: dict[Path, int] = field(default_factory=dict)
+    keys: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
     """The text written for values YAML read as numbers, booleans or null."""
 
@@ -86,13 +107,24 @@ class SourceMap:
         for i in range(len(path), -1, -1):
             pos = self.values.get(path[:i])
             if pos is not None:
-                return pos
+                return unpack(pos)
         return (1, 1)
+
+    def value_at(self, path: Path) -> tuple[int, int] | None:
+        """Position of the value at exactly ``path`` (``None``: none recorded)."""
+        pos = self.values.get(path)
+        return None if pos is None else unpack(pos)
 
     def key(self, path: Path) -> tuple[int, int]:
         """Position of the key that names ``path`` (the value's when there is no key)."""
         pos = self.keys.get(path)
-        return pos if pos is not None else self.value(path)
+        return unpack(pos) if pos is not None else self.value(path)
+
+    def set_value(self, path: Path, pos: tuple[int, int]) -> None:
+        self.values[path] = pack(pos)
+
+    def set_key(self, path: Path, pos: tuple[int, int]) -> None:
+        self.keys[path] = pack(pos)
 
 
 @dataclass
@@ -310,7 +342,7 @@ class _Reader:
             nonlocal root
             if not stack:
                 root = value
-                self.source.values[()] = pos
+                self.source.values[()] = pos[0] << 32 | pos[1]
                 return
             top = stack[-1]
             top.size += size
@@ -326,7 +358,7 @@ class _Reader:
             else:
                 path = (*top.path, len(top.container))
                 top.container.append(value)
-            self.source.values[path] = pos
+            self.source.values[path] = pos[0] << 32 | pos[1]
             if raw is not None:
                 self.source.raw[path] = raw
 
@@ -377,7 +409,7 @@ class _Reader:
                         self.fail(pos, _tag_message(event.tag), "tag")
                         raise _Abort
                     if key in top.container:
-                        first = self.source.keys.get((*top.path, key), pos)
+                        first = self.source.key((*top.path, key))
                         self.fail(
                             pos,
                             f"duplicate key `{key}` (first written at line {first[0]}); "
@@ -387,7 +419,7 @@ class _Reader:
                     top.key = key
                     top.key_pos = pos
                     top.key_path = key_path = (*top.path, key)
-                    self.source.keys[key_path] = pos
+                    self.source.keys[key_path] = pos[0] << 32 | pos[1]
                     if event.anchor:
                         self.anchors[event.anchor] = (key, 1)
                     continue
@@ -479,8 +511,8 @@ class _Reader:
                     continue
                 for key, item in source.items():
                     frame.container.setdefault(key, item)
-                    self.source.values.setdefault((*frame.path, key), pos)
-                    self.source.keys.setdefault((*frame.path, key), pos)
+                    self.source.values.setdefault((*frame.path, key), pack(pos))
+                    self.source.keys.setdefault((*frame.path, key), pack(pos))
 
 
 def _tag_message(tag: str) -> str:

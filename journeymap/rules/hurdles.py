@@ -261,24 +261,27 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
         # step and how each reached it: linear in the graph for each item
         first_origin: dict[str, str] = {}
         second_origin: dict[str, str] = {}
-        parents: dict[tuple[str, str], str] = {}
-        successors = a.adjacency.successors
+        first_parent: dict[str, str] = {}  # how the first origin reached the step
+        second_parent: dict[str, str] = {}
+        successors = a.adjacency.successor_lists
         queue: deque[tuple[str, str, str]] = deque(
-            (succ, s, s) for s in sources for succ in successors(s)
+            (succ, s, s) for s in sources for succ in successors[s]
         )
         pop, push = queue.popleft, queue.append
+        first_get = first_origin.get
         while queue:
             node, origin, parent = pop()
-            seen = first_origin.get(node)
+            seen = first_get(node)
             if seen is None:
                 first_origin[node] = origin
+                first_parent[node] = parent
             elif seen == origin or node in second_origin:
                 continue
             else:
                 second_origin[node] = origin
-            parents[(node, origin)] = parent
-            for succ in successors(node):
-                seen = first_origin.get(succ)
+                second_parent[node] = parent
+            for succ in successors[node]:
+                seen = first_get(succ)
                 if seen is None or (seen != origin and succ not in second_origin):
                     push((succ, origin, node))
         for node in sources:
@@ -290,7 +293,9 @@ def _repeated_info(a: Analysis) -> Iterator[Hit]:
                 continue
             witness = [node]
             while witness[-1] != before or len(witness) == 1:
-                witness.append(parents[(witness[-1], before)])
+                last = witness[-1]
+                parents = first_parent if first_origin[last] == before else second_parent
+                witness.append(parents[last])
             witness.reverse()
             repeats.setdefault(node, []).append((item, witness))
     cold = {
