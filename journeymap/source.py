@@ -46,6 +46,12 @@ Path = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {f"{_TAG}map", f"{_TAG}seq"}
+_STR, _TIMESTAMP, _NULL = f"{_TAG}str", f"{_TAG}timestamp", f"{_TAG}null"
+_BOOL, _INT, _FLOAT = f"{_TAG}bool", f"{_TAG}int", f"{_TAG}float"
+_RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+"""First characters of a plain scalar YAML may read as something other than text (a
+number, a boolean, null): any other plain scalar is text, without trying the
+resolver's patterns (PyYAML looks its patterns up by the first character too)."""
 
 
 @dataclass(frozen=True)
@@ -300,9 +306,10 @@ class _Reader:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         value: str = event.value
-        pos = _pos(event.start_mark)
         if tag in (None, "!"):
             if tag is None and event.implicit[0]:
+                if value[:1] not in _RESOLVED_FIRST:
+                    return value
                 tag = self.tag_cache.get(value)
                 if tag is None:
                     tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
@@ -313,23 +320,25 @@ class _Reader:
             else:
                 return value
         elif tag not in _SCALAR_TAGS:
-            self.fail(pos, _tag_message(tag), "tag")
+            self.fail(_pos(event.start_mark), _tag_message(tag), "tag")
             raise _Abort
-        if tag == f"{_TAG}str" or tag == f"{_TAG}timestamp":
+        if tag in (_STR, _TIMESTAMP):
             return value
-        if tag == f"{_TAG}null":
+        if tag == _NULL:
             return None
         node = yaml.ScalarNode(tag, value)
         try:
-            if tag == f"{_TAG}bool":
+            if tag == _BOOL:
                 return self.constructor.construct_yaml_bool(node)
-            if tag == f"{_TAG}int":
+            if tag == _INT:
                 return self.constructor.construct_yaml_int(node)
-            if tag == f"{_TAG}float":
+            if tag == _FLOAT:
                 return self.constructor.construct_yaml_float(node)
         except (ValueError, KeyError, TypeError):
             shown = value if len(value) <= 60 else f"{value[:40]}… ({len(value):,} characters)"
-            self.fail(pos, f"`{shown}` cannot be read as {tag[len(_TAG) :]}", "tag")
+            self.fail(
+                _pos(event.start_mark), f"`{shown}` cannot be read as {tag[len(_TAG) :]}", "tag"
+            )
             return value
         return value  # a merge key or other resolver-only tag: keep the text
 
@@ -365,10 +374,14 @@ class _Reader:
         skipping = 0  # nesting inside the value of an unknown top-level key, not kept
         skip_pos = (1, 1)
         events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
+        ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent  # locals: a hot loop
+        MappingStartEvent, MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+        SequenceStartEvent, SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+        DocumentStartEvent = yaml.DocumentStartEvent
         for event in events:
             kind = type(event)
             if skipping:
-                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if kind is MappingStartEvent or kind is SequenceStartEvent:
                     skipping += 1
                     if len(stack) + skipping > self.limits.max_depth:
                         self.fail(
@@ -378,7 +391,7 @@ class _Reader:
                             "too-deep",
                         )
                         raise _Abort
-                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                elif kind is MappingEndEvent or kind is SequenceEndEvent:
                     skipping -= 1
                     if not skipping:
                         attach(None, skip_pos, 1)
@@ -391,7 +404,7 @@ class _Reader:
                 and isinstance(top.container, dict)
                 and top.key is not None
                 and top.key not in self.top_keys
-                and (kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent)
+                and (kind is MappingStartEvent or kind is SequenceStartEvent)
                 and not event.anchor  # anchored values are read: aliases may use them
             ):
                 # a structure check before the full model: the value of a top-level key
@@ -400,7 +413,7 @@ class _Reader:
                 skip_pos = _pos(event.start_mark)
                 continue
             expecting_key = top is not None and isinstance(top.container, dict) and top.key is None
-            if kind is yaml.ScalarEvent:
+            if kind is ScalarEvent:
                 pos = _pos(event.start_mark)
                 if expecting_key:
                     assert top is not None and isinstance(top.container, dict)
@@ -427,7 +440,7 @@ class _Reader:
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 attach(value, pos, 1, None if isinstance(value, str) else event.value)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 pos = _pos(event.start_mark)
                 if expecting_key:
                     self.fail(pos, "a key must be plain text, not a mapping or a list", "syntax")
@@ -443,7 +456,7 @@ class _Reader:
                         "too-deep",
                     )
                     raise _Abort
-                container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
+                container: dict[str, Any] | list[Any] = {} if kind is MappingStartEvent else []
                 if stack:
                     parent = stack[-1]
                     if isinstance(parent.container, dict):
@@ -455,7 +468,7 @@ class _Reader:
                     path = ()
                 attach(container, pos, 0)
                 stack.append(_Frame(container, path, event.anchor))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 if frame.merges:
                     assert isinstance(frame.container, dict)
@@ -464,7 +477,7 @@ class _Reader:
                     stack[-1].size += frame.size
                 if frame.anchor:
                     self.anchors[frame.anchor] = (frame.container, frame.size)
-            elif kind is yaml.AliasEvent:
+            elif kind is AliasEvent:
                 pos = _pos(event.start_mark)
                 if expecting_key:
                     self.fail(pos, "an alias (`*name`) cannot be used as a key", "syntax")
@@ -489,7 +502,7 @@ class _Reader:
                     )
                     raise _Abort
                 attach(value, pos, size)
-            elif kind is yaml.DocumentStartEvent:
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     self.fail(
