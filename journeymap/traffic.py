@@ -181,11 +181,27 @@ class Event(NamedTuple):
 
 def parse_time(value: Any) -> float | None:
     """Seconds since 1970 from an ISO 8601 text (``Z`` or an offset; none is UTC),
-    seconds or milliseconds since 1970, or a datetime; ``None`` if unreadable.
+    seconds or milliseconds since 1970, or a datetime; ``None`` if unreadable or not a
+    time a calendar holds (years 1 to 9999: no ``nan``, ``inf`` or 400-digit numbers).
 
     >>> parse_time("2025-03-03T08:00:00Z"), parse_time("1741000000000")
     (1740988800.0, 1741000000.0)
+    >>> parse_time(float("nan")), parse_time("1" * 400), parse_time(1e308)
+    (None, None, None)
     """
+    found = _seconds(value)
+    if found is None or not _EARLIEST <= found <= _LATEST:  # NaN fails both
+        return None
+    return found
+
+
+_EARLIEST = -62_135_596_800.0
+"""0001-01-01T00:00:00Z in seconds since 1970."""
+_LATEST = 253_402_300_799.0
+"""9999-12-31T23:59:59Z in seconds since 1970."""
+
+
+def _seconds(value: Any) -> float | None:
     if isinstance(value, datetime.datetime):
         dt = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -193,13 +209,15 @@ def parse_time(value: Any) -> float | None:
         return number / 1000.0 if abs(number) > 1e11 else number
     elif isinstance(value, str):
         if value.isdigit():  # whole seconds or milliseconds since 1970
+            if len(value) > 20:
+                return None
             number = float(value)
             return number / 1000.0 if number > 1e11 else number
         try:
             dt = datetime.datetime.fromisoformat(value)  # the common case, "...Z" included
         except ValueError:
             text = value.strip()
-            if not text:
+            if not text or len(text) > 64:
                 return None
             if text[0].isdigit() and text.replace(".", "", 1).isdigit():
                 number = float(text)
@@ -214,7 +232,10 @@ def parse_time(value: Any) -> float | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=datetime.UTC)
-    return dt.timestamp()
+    try:
+        return dt.timestamp()
+    except (OverflowError, ValueError):  # year 1 with an offset that leaves the calendar
+        return None
 
 
 def _pick(names: list[str], wanted: tuple[str, ...]) -> int | None:
@@ -396,6 +417,28 @@ def _parquet_events(name: str, path: str) -> Iterator[Event | Problem]:
             )
 
 
+class _BadJson(Exception):
+    """A JSON text that cannot be read, with where (1-based, within the text)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, with every way it can fail turned into :class:`_BadJson`: bad
+    syntax, nesting deeper than Python recurses, a number of more digits than Python
+    reads."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _BadJson(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise _BadJson("JSON nested too deep to read (a log entry is never this deep)") from None
+    except ValueError:  # int_max_str_digits: a number of thousands of digits
+        raise _BadJson("a number of thousands of digits cannot be read") from None
+
+
 def _json_records(name: str, handle: IO[str]) -> Iterator[tuple[int, int, Any] | Problem]:
     """JSON values from a JSON-lines file (a prefix before the first ``{`` is
     skipped, as in CloudWatch exports), or from one JSON document when the file
@@ -423,15 +466,9 @@ def _json_records(name: str, handle: IO[str]) -> Iterator[tuple[int, int, Any] |
                     )
                     return
                 try:
-                    doc = json.loads(line + rest)
-                except json.JSONDecodeError as exc:
-                    yield Problem(
-                        name,
-                        number + exc.lineno - 1,
-                        exc.colno,
-                        f"not valid JSON: {exc.msg}",
-                        "bad-log",
-                    )
+                    doc = _loads(line + rest)
+                except _BadJson as exc:
+                    yield Problem(name, number + exc.line - 1, exc.column, exc.message, "bad-log")
                     return
                 yield (number, 1, doc)
                 return
@@ -440,9 +477,11 @@ def _json_records(name: str, handle: IO[str]) -> Iterator[tuple[int, int, Any] |
             yield Problem(name, number, 1, "this line holds no JSON object", "bad-log")
             continue
         try:
-            yield (number, start + 1, json.loads(text[start:]))
-        except json.JSONDecodeError as exc:
-            yield Problem(name, number, start + exc.colno, f"not valid JSON: {exc.msg}", "bad-log")
+            record = _loads(text[start:])
+        except _BadJson as exc:
+            yield Problem(name, number, start + exc.column, exc.message, "bad-log")
+            continue
+        yield (number, start + 1, record)
 
 
 _DOCUMENT_LIMIT = 256 * 1024 * 1024
@@ -458,8 +497,8 @@ def _connect_events(name: str, handle: IO[str]) -> Iterator[Event | Problem]:
             if isinstance(entry, dict) and "ContactId" not in entry:
                 message = entry.get("message") or entry.get("@message")
                 if isinstance(message, str) and message.lstrip().startswith("{"):
-                    with contextlib.suppress(json.JSONDecodeError):
-                        entry = json.loads(message)
+                    with contextlib.suppress(_BadJson):
+                        entry = _loads(message)
             if not isinstance(entry, dict):
                 yield Problem(name, line, column, "this entry is not a JSON object", "bad-log")
                 continue

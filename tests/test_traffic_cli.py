@@ -202,3 +202,48 @@ def test_the_sample_log_is_documented_as_generated() -> None:
     head = Path(LOG).read_text(encoding="utf-8").splitlines()[0]
     assert head.startswith("# A GENERATED contact log")
     assert "generated" in (ROOT / "journeys" / "traffic" / "README.md").read_text().lower()
+
+
+HOSTILE = {
+    "deep.jsonl": '{"ContactId": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    "digits.jsonl": '{"ContactId": "a", "Identifier": "b", "Timestamp": ' + "9" * 5000 + "}\n",
+    "twilio-deep.json": '{"steps": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    "times.csv": "contact_id,step,timestamp\n"
+    + "c1,greeting,nan\nc1,order_menu,inf\nc2,greeting,"
+    + "1" * 400
+    + "\nc2,order_menu,1e308\n",
+    "field.csv": "contact_id,step,timestamp\nc1," + "x" * 200_000 + ",2026-01-01T10:00:00Z\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_logs_get_a_located_message_not_a_traceback(tmp_path: Path, name: str) -> None:
+    log = tmp_path / name
+    log.write_text(HOSTILE[name], encoding="utf-8")
+    result = runner.invoke(app, ["audit", ORDERS, "--traffic", str(log), "-f", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 2
+    assert f"{log}:" in result.stderr and "(traffic log)" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 5000
+
+
+def test_timestamps_a_calendar_cannot_hold_are_refused() -> None:
+    from journeymap.traffic import parse_time
+
+    for bad in ("nan", "inf", "1e308", "1" * 400, float("nan"), float("inf"), 1e308, -1e20):
+        assert parse_time(bad) is None, bad
+    assert parse_time("9999-12-31T23:59:59Z") == 253_402_300_799.0
+
+
+def test_control_characters_in_a_log_are_shown_escaped(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "contact_id,step,timestamp\n"
+        "c1,greeting,2026-01-01T10:00:00Z\n"
+        "c1,\x1b[2Jevil\u202e,2026-01-01T10:00:01Z\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("audit", ORDERS, "--traffic", str(log))
+    assert code == 0
+    assert "\x1b" not in err + out and "\u202e" not in err + out
+    assert "\\x1b[2Jevil" in err
