@@ -812,7 +812,9 @@ def render(
     effort = (
         _effort(loaded.journeys, settings, traffic, traffic_format) if view == "traffic" else None
     )
-    failed = _write_diagrams(loaded, result, fmt, view, rules, output, timeout, effort=effort)
+    failed = _write_diagrams(
+        loaded, result, fmt, view, rules, output, timeout, effort=effort, log=traffic
+    )
     if loaded.problems or result.problems or failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -827,6 +829,7 @@ def _write_diagrams(
     timeout: float,
     quiet: bool = False,
     effort: TrafficAudit | None = None,
+    log: Path | None = None,
 ) -> int:
     """Write each journey's diagram; the number that could not be drawn (each fails
     alone, with its reason)."""
@@ -834,7 +837,7 @@ def _write_diagrams(
     from .diagram import render as run_graphviz
     from .diagram.traffic import traffic_source
 
-    inputs = list(loaded.files)
+    inputs = [*loaded.files, *([str(log)] if log is not None else [])]
     asked = output is not None
     output = output or Path(".")
     ending = "mmd" if fmt == "mermaid" else fmt

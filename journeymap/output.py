@@ -25,8 +25,8 @@ def write_atomic(path: Path, content: str | bytes, inputs: Iterable[str] = ()) -
     real = os.path.realpath(target)
     if any(os.path.realpath(i) == real for i in inputs):
         raise OutputError(
-            f"{target} is one of the inputs of this run (a journey, the settings or the "
-            "baseline); it is never overwritten"
+            f"{target} is one of the inputs of this run (a journey, the settings, the "
+            "baseline or a contact log); it is never overwritten"
         )
     if target.is_dir():
         raise OutputError(f"{target} is a folder; give a file name")

@@ -247,3 +247,15 @@ def test_control_characters_in_a_log_are_shown_escaped(tmp_path: Path) -> None:
     assert code == 0
     assert "\x1b" not in err + out and "\u202e" not in err + out
     assert "\\x1b[2Jevil" in err
+
+
+def test_the_log_is_never_overwritten(tmp_path: Path) -> None:
+    log = tmp_path / "order-support-line.traffic.svg"  # named like the drawing
+    log.write_bytes(Path(LOG).read_bytes())
+    code, _, err = run("audit", ORDERS, "--traffic", str(log), "-o", str(log))
+    assert code == 2 and "never overwritten" in err
+    code, _, err = run(
+        "render", ORDERS, "--view", "traffic", "--traffic", str(log), "-o", str(tmp_path)
+    )
+    assert code == 2 and "never overwritten" in err
+    assert log.read_bytes() == Path(LOG).read_bytes()
