@@ -413,3 +413,22 @@ def test_patience_is_read_from_the_settings_files(tmp_path: Any) -> None:
     yaml_file.write_text("patience:\n  per_hurdel: 2\n")
     _, problems = load_config(yaml_file)
     assert "per_hurdle" in str(problems[0])  # the nearest valid key is suggested
+
+
+def test_a_huge_max_retries_expands_to_a_bounded_chain() -> None:
+    from journeymap.effort import RETRY_CAP
+
+    loaded = journey_of(
+        """
+        journey: j
+        entry: m
+        nodes:
+          m: {type: menu, options: {"1": bye}, no_match: m, max_retries: 100000, on_fail: desk}
+          desk: {type: agent, next: bye}
+          bye: {type: end}
+        """
+    )
+    a = Analysis(build_graph([loaded]), {"j": Settings()})
+    chain = build_chain(a, ["j:m"])
+    assert len(chain.states) <= RETRY_CAP + 3
+    assert journey_effort(a, "j").outcomes["resolved"] > 0.9
