@@ -313,3 +313,16 @@ def test_cover_text_cannot_break_out_of_the_page(tmp_path: Path) -> None:
     html = _audit_html(tmp_path, "--client", '</style><script>window.x = 1</script>"')
     assert "<script>window.x" not in html  # neither in the cover nor in the page footer
     assert "Prepared for &lt;/style&gt;&lt;script&gt;" in html
+
+
+@needs_browser
+def test_the_traffic_audit_prints_with_its_views_and_no_blank_page(
+    browser: object, tmp_path: Path
+) -> None:
+    log = JOURNEYS / "traffic" / "order-support-line.csv"
+    _audit_html(tmp_path, "--traffic", str(log), "--client", CLIENT, "--date", DATE)
+    pages = _print(browser, tmp_path / "report.html")
+    text = " ".join(" ".join(pages).split())  # PDF text breaks lines anywhere
+    assert "customers affected" in text and "Where customers jump ship" in text
+    assert "where customers go and give up" in text  # the traffic views' captions
+    assert blank_pages(pages, f"{CLIENT} · Customer journey audit · {DATE}") == []
