@@ -58,9 +58,11 @@ How rows become a contact's way through the design
 * How a contact ended is read from its last step: an ``end`` gives its outcome;
   an ``external`` step or a ``redirect`` that ends the conversation means the
   contact went on elsewhere; in an Amazon Connect flow log a queue (or agent)
-  means the contact left the flow for a person (the log stops there). Anywhere
-  else the contact *gave up* there (hung up, closed the chat); Twilio's
-  ``hangup`` says so outright.
+  means the contact left the flow for a person (the log stops there), and so
+  does a queue or agent in any log when no contact of the log ever went on from
+  it (the log ends where a person takes over). Anywhere else the contact *gave
+  up* there (hung up, closed the chat, abandoned the queue); Twilio's ``hangup``
+  says so outright.
 * Observed share of a route = contacts who took it / contacts who left the
   step by any route (a retry back into the same step counts as leaving it).
   When two routes join the same two steps, the row's ``result`` (or Twilio's
@@ -90,8 +92,8 @@ Examples
 >>> demo = t.journeys["demo"]
 >>> [(r.target, r.share) for r in demo.routes if r.source == "menu"]
 [('bye', 0.5), ('desk', 0.5)]
->>> [(s.step, s.gave_up) for s in demo.steps if s.gave_up]
-[('desk', 1)]
+>>> demo.outcomes  # the log never goes on from `desk`: it ends where a person answers
+{'resolved': 1, 'to_person': 1}
 """
 
 from __future__ import annotations
@@ -879,6 +881,8 @@ class _Layer:
         self.route_counts: dict[tuple[str, int], float] = {}
         self.departures: dict[str, int] = {}
         self.outcomes: dict[str, dict[str, int]] = {}
+        self.person_stops: dict[tuple[str, str], int] = {}
+        """Contacts (by the journey they started in) whose log stops at a queue or agent."""
         self.contacts_of: dict[str, int] = {}
         self.drift: dict[tuple[str | None, str], list[Any]] = {}
         self.drift_other = 0
@@ -1012,9 +1016,32 @@ class _Layer:
             self.time_sum[node] = self.time_sum.get(node, 0.0) + max(0.0, nxt_when - when)
             self.time_n[node] = self.time_n.get(node, 0) + 1
             self._route(node, nxt, event.result or nxt_event.came_by, contact, nxt_event)
-        outcome = self._ending(path[-1][0], path[-1][2])
+        last, final = path[-1][0], path[-1][2]
+        outcome = self._ending(last, final)
         counts = self.outcomes.setdefault(journey, {})
         counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "gave_up" and not final.hangup and self.data[last]["type"] in PERSON_TYPES:
+            key = (journey, last)
+            self.person_stops[key] = self.person_stops.get(key, 0) + 1
+
+    def settle(self) -> None:
+        """Contacts whose log stops at a queue or agent that no contact of the log ever
+        went on from: this log ends where a person takes over (an IVR's log hands over
+        to the ACD), so they reached a person (``to_person``), not gave up. Where some
+        contacts did go on, the log records what follows, and stopping there is giving
+        up (abandoning in the queue)."""
+        for (journey, node), count in sorted(self.person_stops.items()):
+            if self.departures.get(node, 0):
+                continue
+            self.gave_up[node] -= count
+            if not self.gave_up[node]:
+                del self.gave_up[node]
+            counts = self.outcomes[journey]
+            counts["gave_up"] -= count
+            if not counts["gave_up"]:
+                del counts["gave_up"]
+            counts["to_person"] = counts.get("to_person", 0) + count
+        self.person_stops.clear()
 
     def _designed_end(self, node: str, event: str | None) -> str | None:
         ends = [v for v, _ in self.routes[node] if self.data[v]["type"] == "end"]
@@ -1241,6 +1268,7 @@ def lay(
                 "unknown-step",
             )
         )
+    layer.settle()
     journeys = {j: _journey(layer, j) for j in graph.graph.get("journeys", {}) if j}
     return Traffic(
         file=name,

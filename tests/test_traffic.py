@@ -146,12 +146,29 @@ def test_drift_abandonment_time_and_steps_never_visited() -> None:
     drift = {(d.source, d.target): d.count for d in t.drift}
     assert drift == {("menu", "agent"): 1, (None, "pay"): 1}
     steps = {s.step: s for s in t.steps}
-    assert steps["desk"].gave_up == 1 and steps["desk"].abandonment == 1.0
-    assert steps["agent"].gave_up == 1  # no end after it, in a generic log
+    # no contact of this log goes on from `desk` or `agent`: the log ends where a
+    # person takes over, so the contacts who stop there reached one
+    assert steps["desk"].gave_up == 0 and steps["agent"].gave_up == 0
     assert steps["pay"].seconds == pytest.approx(16.0)  # 30 s and 2 s
-    assert t.outcomes == {"gave_up": 2, "resolved": 2}
-    assert [s.step for s in t.jump_ship] == ["agent", "desk"]
+    assert t.outcomes == {"resolved": 2, "to_person": 2}
+    assert t.jump_ship == ()
     json.dumps(t.to_json())
+
+
+def test_stopping_at_a_queue_the_log_goes_on_from_is_abandoning_it() -> None:
+    graph, _ = _run(SHARED)
+    log = LOG + (
+        "e,menu,2025-03-03T08:04:00Z,2\n"
+        "e,desk,2025-03-03T08:04:05Z,\n"
+        "e,agent,2025-03-03T08:06:00Z,\n"
+        "e,bye,2025-03-03T08:09:00Z,\n"
+    )
+    t = read_traffic_text(log, graph).journeys["line"]
+    steps = {s.step: s for s in t.steps}
+    assert steps["desk"].gave_up == 1 and steps["desk"].abandonment == 0.5  # c, not e
+    assert steps["agent"].gave_up == 1  # b stopped at the agent, e went on to the end
+    assert t.outcomes == {"gave_up": 2, "resolved": 3}
+    assert [s.step for s in t.jump_ship] == ["agent", "desk"]
 
 
 def test_rows_in_any_order_give_the_same_figures() -> None:
