@@ -42,7 +42,7 @@ from .starter import starter_journey
 from .visible import visible
 
 if TYPE_CHECKING:
-    from .traffic_audit import TrafficAudit
+    from .traffic.audit import TrafficAudit
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -152,7 +152,7 @@ def _effort(
 ) -> TrafficAudit:
     """The expected effort of ``journeys`` and, with ``log``, its traffic; the log's
     problems go to standard error. Exits 2 when the log cannot be used at all."""
-    from .traffic_audit import audit_traffic
+    from .traffic.audit import audit_traffic
 
     if log is not None:
         try:

@@ -27,8 +27,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .findings import Severity
 from .loader import FileChecker, Problem
 from .model import AuditBlock, Ignore, Weights
-from .patience import Patience
 from .source import SourceMap, parse_yaml
+from .traffic.patience import Patience
 
 CONFIG_FILE = ".journeymap.yaml"
 
@@ -138,7 +138,8 @@ class Settings(BaseModel):
     )
     patience: Patience = Field(
         default_factory=Patience,
-        description="how customers behave in the expected-effort figures (journeymap.patience)",
+        description="how customers behave in the expected-effort figures "
+        "(journeymap.traffic.patience)",
     )
 
     def merged(self, layer: dict[str, Any]) -> Settings:

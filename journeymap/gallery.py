@@ -19,7 +19,7 @@ from .output import write_atomic
 from .reading import load_paths
 from .reporters import Format, Options, render
 from .reporters.diff_report import format_markdown, format_text
-from .traffic_audit import audit_traffic
+from .traffic.audit import audit_traffic
 
 SAMPLES = Path("journeys")
 GALLERY = Path("audits")

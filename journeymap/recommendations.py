@@ -2,7 +2,7 @@
 
 A recommendation is "apply this rule's fix wherever it was found". When a contact log
 is known it is ranked first by the customers it touches (counted beforehand by
-:mod:`journeymap.traffic_audit`). Then by the friction it removes (the finding points
+:mod:`journeymap.traffic.audit`). Then by the friction it removes (the finding points
 of :mod:`journeymap.metrics`: critical 25, high 10, medium 4, low 1), then by how many
 journeys (so how many customers) it concerns, then by how many findings it clears.
 Pure: it reads an :class:`~journeymap.findings.AuditResult` (and those counts) and
@@ -53,7 +53,7 @@ def recommendations(
 ) -> tuple[Recommendation, ...]:
     """One recommendation per rule with findings, the most friction removed first; with
     ``customers`` (contacts a rule's findings reach, by rule id, from a traffic log: see
-    :meth:`journeymap.traffic_audit.TrafficAudit.with_customers`) the most customers
+    :meth:`journeymap.traffic.audit.TrafficAudit.with_customers`) the most customers
     affected first, then the most friction."""
     weight = {j.journey: j.metrics.friction_points for j in result.journeys}
     by_rule: dict[str, list[tuple[str, int]]] = {}

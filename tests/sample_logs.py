@@ -2,7 +2,7 @@
 
 ``journeys/traffic/order-support-line.csv`` is not a record of real contacts: it is
 written by :func:`sample_log` from ``journeys/order-support-line.yaml`` and the shares
-on its routes, by :func:`journeymap.simulate.write_log` (each customer walked through
+on its routes, by :func:`journeymap.traffic.simulate.write_log` (each customer walked through
 the journey with the default patience, seed :data:`SEED`). Regenerate it after
 changing that journey with::
 
@@ -20,7 +20,7 @@ from journeymap.analysis import Analysis
 from journeymap.config import Settings
 from journeymap.graph import build_graph
 from journeymap.reading import load_paths
-from journeymap.simulate import write_log
+from journeymap.traffic.simulate import write_log
 
 ROOT = Path(__file__).resolve().parent.parent
 JOURNEY = "order-support-line"
@@ -29,7 +29,7 @@ CONTACTS = 1000
 SEED = 16
 HEADER = f"""A GENERATED contact log, not real contacts: {CONTACTS} customers walked through
 journeys/{JOURNEY}.yaml by its route shares and the default patience (seed {SEED}).
-Written by tests/sample_logs.py (journeymap.simulate.write_log); regenerate with
+Written by tests/sample_logs.py (journeymap.traffic.simulate.write_log); regenerate with
 `python -m tests.sample_logs`. Columns: contact_id, step, timestamp, result (how the
 contact left the step: the key pressed, or the route's kind)."""
 

@@ -15,9 +15,9 @@ from test_properties import _load, journeys
 
 from journeymap.analysis import Analysis
 from journeymap.config import Settings
-from journeymap.effort import OUTCOMES, build_chain, journey_effort, reach_any, run_effort
 from journeymap.graph import build_graph
-from journeymap.simulate import simulate
+from journeymap.traffic.expected import OUTCOMES, build_chain, journey_effort, reach_any, run_effort
+from journeymap.traffic.simulate import simulate
 
 
 def _analysis(*texts: str, **patience: float) -> Analysis:
@@ -416,7 +416,7 @@ def test_patience_is_read_from_the_settings_files(tmp_path: Any) -> None:
 
 
 def test_a_huge_max_retries_expands_to_a_bounded_chain() -> None:
-    from journeymap.effort import RETRY_CAP
+    from journeymap.traffic.expected import RETRY_CAP
 
     loaded = journey_of(
         """

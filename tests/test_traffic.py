@@ -16,12 +16,11 @@ from conftest import JOURNEYS, journey_of
 
 from journeymap.analysis import Analysis
 from journeymap.config import Settings
-from journeymap.effort import journey_effort
 from journeymap.graph import build_graph
 from journeymap.loader import Problem
 from journeymap.reading import load_paths
-from journeymap.simulate import log_text, write_log
-from journeymap.traffic import (
+from journeymap.traffic.expected import journey_effort
+from journeymap.traffic.logs import (
     Event,
     lay,
     read_events,
@@ -29,6 +28,7 @@ from journeymap.traffic import (
     read_traffic_text,
     with_observed_shares,
 )
+from journeymap.traffic.simulate import log_text, write_log
 
 SHARED = """
 journey: line
@@ -509,7 +509,7 @@ def test_audit_traffic_counts_the_customers_a_fix_would_reach() -> None:
     from sample_logs import LOG
 
     from journeymap.engine import audit_journeys
-    from journeymap.traffic_audit import audit_traffic
+    from journeymap.traffic.audit import audit_traffic
 
     run = load_paths([JOURNEYS])
     found = audit_traffic(run.journeys, log=ROOT / LOG)
@@ -532,7 +532,7 @@ def test_the_json_matches_its_schema() -> None:
     from sample_logs import LOG
 
     from journeymap.reporters.effort_schema import TRAFFIC_AUDIT
-    from journeymap.traffic_audit import audit_traffic
+    from journeymap.traffic.audit import audit_traffic
 
     run = load_paths([JOURNEYS])
     for log in (None, ROOT / LOG):

@@ -22,13 +22,13 @@ from typer.testing import CliRunner
 from journeymap.analysis import Analysis
 from journeymap.cli import TRAFFIC_FORMATS, app
 from journeymap.config import Settings
-from journeymap.effort import journey_effort
 from journeymap.findings import AuditResult, Finding, JourneyAudit, Metrics, Severity
 from journeymap.graph import build_graph
 from journeymap.reading import load_paths
 from journeymap.recommendations import recommendations
 from journeymap.reporters.json_schema import SCHEMA
-from journeymap.traffic import FORMATS
+from journeymap.traffic.expected import journey_effort
+from journeymap.traffic.logs import FORMATS
 
 runner = CliRunner()
 ORDERS = str(JOURNEYS / "order-support-line.yaml")
@@ -228,7 +228,7 @@ def test_hostile_logs_get_a_located_message_not_a_traceback(tmp_path: Path, name
 
 
 def test_timestamps_a_calendar_cannot_hold_are_refused() -> None:
-    from journeymap.traffic import parse_time
+    from journeymap.traffic.logs import parse_time
 
     for bad in ("nan", "inf", "1e308", "1" * 400, float("nan"), float("inf"), 1e308, -1e20):
         assert parse_time(bad) is None, bad

@@ -1,7 +1,7 @@
 """The traffic view of a journey: route width by traffic, step colour by who gives up.
 
-:func:`traffic_view` turns the expected-effort figures (:mod:`journeymap.effort`) or
-a log's observed traffic (:mod:`journeymap.traffic`) into a plain description: a
+:func:`traffic_view` turns the expected-effort figures (:mod:`journeymap.traffic.expected`) or
+a log's observed traffic (:mod:`journeymap.traffic.logs`) into a plain description: a
 width and a label for every route, a fill colour and a label for every step.
 :func:`traffic_dot` draws it as Graphviz DOT on its own; the diagram module can
 instead read the same description to style its own picture.
@@ -13,8 +13,8 @@ customers who give up at the step, on a light-to-dark scale (ColorBrewer's
 YlOrRd, which reads in grey and to the colour-blind) relative to the worst step
 of the journey; steps where nobody gives up stay white.
 
->>> from journeymap.effort import JourneyEffort, StepEffort, RouteFlow
->>> from journeymap.patience import Patience
+>>> from journeymap.traffic.expected import JourneyEffort, StepEffort, RouteFlow
+>>> from journeymap.traffic.patience import Patience
 >>> steps = (StepEffort("menu", 1.0, 1.0, 0.1, 1.0, 0.0, False),
 ...          StepEffort("bye", 0.9, 0.9, 0.0, 0.0, 0.0, False))
 >>> e = JourneyEffort("demo", 1.0, 0.0, 0.0, 0.1, {}, (), steps, steps[:1],
@@ -29,13 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..effort import JourneyEffort
 from ..loader import LoadedJourney
-from ..traffic import JourneyTraffic
+from ..traffic.expected import JourneyEffort
+from ..traffic.logs import JourneyTraffic
 from ..visible import visible
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 MAX_WIDTH = 8.0
 """Points of the busiest route's line."""

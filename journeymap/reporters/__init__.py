@@ -17,7 +17,7 @@ from ..findings import AuditResult
 from . import github, gitlab, html, json_report, junit, markdown, sarif, text
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 
 class Format(StrEnum):
@@ -58,7 +58,7 @@ class Options:
     """HTML: the ids of the rules run, for the method appendix (default: every rule)."""
     effort: TrafficAudit | None = None
     """Text, JSON, Markdown, HTML: the expected-effort figures and, with a contact log,
-    the observed traffic (:func:`journeymap.traffic_audit.audit_traffic`)."""
+    the observed traffic (:func:`journeymap.traffic.audit.audit_traffic`)."""
     traffic_diagrams: dict[str, str] | None = None
     """HTML: the traffic view of each journey as SVG, by journey id."""
 

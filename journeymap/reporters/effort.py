@@ -1,12 +1,12 @@
 """The words and tables the reports show for expected effort and traffic.
 
 Pure wording for the reporters (text, Markdown, HTML): each takes one journey's
-:class:`~journeymap.effort.JourneyEffort` and, when a log was given, its
+:class:`~journeymap.traffic.expected.JourneyEffort` and, when a log was given, its
 :class:`~journeymap.traffic.JourneyTraffic`, and returns text. Every output that
 rests on assumed shares says so.
 
->>> from journeymap.effort import JourneyEffort, StepEffort
->>> from journeymap.patience import Patience
+>>> from journeymap.traffic.expected import JourneyEffort, StepEffort
+>>> from journeymap.traffic.patience import Patience
 >>> steps = (StepEffort("menu", 1.0, 1.0, 0.05, 1.0, 8.0, True),)
 >>> e = JourneyEffort("demo", 1.5, 30.0, 0.4, 0.05, {}, (), steps, steps, (), ("menu",),
 ...                   False, Patience())
@@ -25,8 +25,8 @@ from ..visible import visible
 from .common import md_cell, md_code, plural
 
 if TYPE_CHECKING:
-    from ..effort import JourneyEffort
-    from ..traffic import JourneyTraffic, Traffic
+    from ..traffic.expected import JourneyEffort
+    from ..traffic.logs import JourneyTraffic, Traffic
 
 NAMED = 5
 """Steps named in a list before "and N more"."""

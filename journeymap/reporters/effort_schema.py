@@ -1,9 +1,9 @@
 """JSON Schemas of the expected-effort and traffic objects (their ``to_json()``).
 
 For the audit document's schema (:mod:`journeymap.reporters.json_schema`) to include:
-:data:`EFFORT` is one journey's :class:`~journeymap.effort.JourneyEffort`,
+:data:`EFFORT` is one journey's :class:`~journeymap.traffic.expected.JourneyEffort`,
 :data:`TRAFFIC` a log's :class:`~journeymap.traffic.Traffic`, and
-:data:`TRAFFIC_AUDIT` the whole :class:`~journeymap.traffic_audit.TrafficAudit`.
+:data:`TRAFFIC_AUDIT` the whole :class:`~journeymap.traffic.audit.TrafficAudit`.
 ``tests/test_traffic.py`` validates real outputs against them.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..effort import OUTCOMES
+from ..traffic.expected import OUTCOMES
 
 _STR = {"type": "string"}
 _INT = {"type": "integer", "minimum": 0}

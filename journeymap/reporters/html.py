@@ -34,7 +34,7 @@ from .naming import quotation, readable, step_name
 from .printing import measure, pages
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 STYLE = """
 :root { --ink: #202124; --muted: #5f6368; --line: #dadce0; --accent: #1a73e8; }

@@ -10,7 +10,7 @@ from ..findings import RESULT_VERSION, AuditResult, Finding, JourneyAudit, Sever
 from ..rules import get_rule
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 
 def finding_data(f: Finding) -> dict[str, Any]:

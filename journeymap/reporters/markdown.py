@@ -11,7 +11,7 @@ from .common import handoffs_text, md_cell, md_code, number, plural, severity_co
 from .effort import log_summary, markdown_lines
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 ICONS = {
     Severity.CRITICAL: "🟥",

@@ -15,7 +15,7 @@ from .common import handoffs_text, number, plural, severity_counts
 from .effort import log_summary, text_lines
 
 if TYPE_CHECKING:
-    from ..traffic_audit import TrafficAudit
+    from ..traffic.audit import TrafficAudit
 
 COLORS = {
     Severity.CRITICAL: Style(color="red", bold=True),

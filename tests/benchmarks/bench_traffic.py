@@ -20,11 +20,11 @@ from pathlib import Path
 
 from journeymap.analysis import Analysis
 from journeymap.config import Settings
-from journeymap.effort import build_chain, journey_effort
 from journeymap.graph import build_graph
 from journeymap.reading import load_paths, load_text
-from journeymap.simulate import simulate
-from journeymap.traffic import read_traffic
+from journeymap.traffic.expected import build_chain, journey_effort
+from journeymap.traffic.logs import read_traffic
+from journeymap.traffic.simulate import simulate
 
 from .generate import generate
 

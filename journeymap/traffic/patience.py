@@ -1,6 +1,6 @@
 """The ``patience:`` settings: how customers behave in the expected-effort model.
 
-These are the assumptions of :mod:`journeymap.effort` that a file cannot say:
+These are the assumptions of :mod:`journeymap.traffic.expected` that a file cannot say:
 how likely a customer is to give up at each hurdle, and what share a failure
 route (silence, a wrong key, an error) takes when the journey gives none.
 They sit under ``patience:`` in ``.journeymap.yaml`` (or
@@ -23,7 +23,7 @@ phone menu and above 10 % in a hard one (a contact-centre forum's account of two
 financial institutions), and an industry average overall abandonment of
 5-8 % (contact-centre vendors' benchmarks). Those figures are not
 peer-reviewed research, and no source gives a per-hurdle rate, so measure your
-own: the traffic audit (:mod:`journeymap.traffic`) reports the observed
+own: the traffic audit (:mod:`journeymap.traffic.logs`) reports the observed
 abandonment at each step.
 
 ``after_repeat`` and ``after_long_prompt`` are 1 (no effect) by default: no

@@ -1,8 +1,8 @@
 """One call for the CLI and the gallery: expected effort, and traffic when a log is given.
 
 :func:`audit_traffic` builds the run's graph once, works out every journey's
-expected effort from the shares in the files (:mod:`journeymap.effort`), and with a
-contact log lays it on the design (:mod:`journeymap.traffic`) and works the effort out
+expected effort from the shares in the files (:mod:`journeymap.traffic.expected`), and with a
+contact log lays it on the design (:mod:`journeymap.traffic.logs`) and works the effort out
 again with the observed shares. :meth:`TrafficAudit.customers_affected` counts the
 contacts a fix would reach, for ranking recommendations when traffic is known.
 
@@ -27,13 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .analysis import Analysis
-from .config import Settings
-from .effort import JourneyEffort, reach_any, run_effort
-from .findings import AuditResult, Finding
-from .graph import build_graph
-from .loader import LoadedJourney
-from .traffic import WINDOW, JourneyTraffic, Traffic, read_traffic, with_observed_shares
+from ..analysis import Analysis
+from ..config import Settings
+from ..findings import AuditResult, Finding
+from ..graph import build_graph
+from ..loader import LoadedJourney
+from .expected import JourneyEffort, reach_any, run_effort
+from .logs import WINDOW, JourneyTraffic, Traffic, read_traffic, with_observed_shares
 
 
 @dataclass(frozen=True)

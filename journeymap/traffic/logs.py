@@ -5,7 +5,7 @@ run's graph, and reports per journey the observed share of each route, the
 share of contacts who gave up at each step, the time spent there, the steps no
 contact visited, and the routes contacts took that the design does not have
 (*drift*). :func:`with_observed_shares` puts the observed shares on the graph,
-so :mod:`journeymap.effort` can use them instead of assumed ones.
+so :mod:`journeymap.traffic.expected` can use them instead of assumed ones.
 
 Logs read
 ---------
@@ -113,11 +113,11 @@ from typing import IO, Any, NamedTuple
 
 import networkx as nx
 
-from .analysis import Analysis
-from .config import Settings
-from .effort import JourneyEffort, run_effort
-from .loader import Problem
-from .model import PERSON_TYPES
+from ..analysis import Analysis
+from ..config import Settings
+from ..loader import Problem
+from ..model import PERSON_TYPES
+from .expected import JourneyEffort, run_effort
 
 WINDOW = 100_000
 """Rows after a contact's last row at which it is taken as complete."""
@@ -1373,7 +1373,7 @@ def with_observed_shares(
     only at steps whose routes have no ``share`` in the file). Returns the graph and
     the graph nodes whose shares were replaced. Build an
     :class:`~journeymap.analysis.Analysis` on it and call
-    :func:`journeymap.effort.run_effort` (``source="observed"``) for the figures."""
+    :func:`journeymap.traffic.expected.run_effort` (``source="observed"``) for the figures."""
     copy = graph.copy()
     replaced: list[str] = []
     for node in copy:

@@ -45,7 +45,7 @@ the failure that leads to ``on_fail`` counts one retry, not ``max_retries``.
 *Giving up.* Customers do not give up on a person: entering an ``agent`` meets
 its hurdles (details asked again) in the effort figures but loses nobody. At each
 other hurdle a customer gives up with probability
-``patience.per_hurdle`` (see :mod:`journeymap.patience` for the default and
+``patience.per_hurdle`` (see :mod:`journeymap.traffic.patience` for the default and
 where it comes from), times ``patience.after_repeat`` on a failure route and
 times ``patience.after_long_prompt`` when the step entered, or the step left,
 has a spoken prompt longer than ``max_prompt_seconds``. So a customer gives up
@@ -75,7 +75,7 @@ those routes, as :func:`journeymap.graph.build_graph` says).
 ``agent`` without giving up there.
 
 The exact figures are checked against a seeded Monte Carlo walk of the same
-rules (:mod:`journeymap.simulate`) and against small journeys worked out on paper
+rules (:mod:`journeymap.traffic.simulate`) and against small journeys worked out on paper
 (``tests/test_effort.py``).
 
 Examples
@@ -111,9 +111,9 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
-from .analysis import Analysis
-from .metrics import RETRY_KINDS, node_hurdles, route_hurdles
-from .model import PERSON_TYPES
+from ..analysis import Analysis
+from ..metrics import RETRY_KINDS, node_hurdles, route_hurdles
+from ..model import PERSON_TYPES
 from .patience import Patience
 
 RETRY_CAP = 10

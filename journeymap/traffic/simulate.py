@@ -2,13 +2,13 @@
 generated contact logs.
 
 :func:`walk` takes one customer through the journey by the rules of
-:mod:`journeymap.effort` (the same ways out and shares, the same hurdles and
+:mod:`journeymap.traffic.expected` (the same ways out and shares, the same hurdles and
 patience), drawing each choice from a seeded random generator and counting
 failed tries as a platform does, with a counter rather than the expanded states
 of the chain. :func:`simulate` averages many walks, so its figures must agree
 with the exact ones within sampling error (``tests/test_effort.py`` checks that on
 generated journeys). :func:`write_log` writes walks as a generic event log (CSV:
-one row per step a contact passed), the kind :mod:`journeymap.traffic` reads: the
+one row per step a contact passed), the kind :mod:`journeymap.traffic.logs` reads: the
 sample log of the gallery is made by it, and so are the round-trip tests.
 
 Examples
@@ -41,8 +41,10 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .analysis import Analysis
-from .effort import (
+from ..analysis import Analysis
+from ..metrics import route_hurdles
+from ..model import PERSON_TYPES
+from .expected import (
     GIVE_UP_KINDS,
     OUTCOMES,
     SELF_RETRY_KINDS,
@@ -54,8 +56,6 @@ from .effort import (
     step_seconds,
     stop_kind,
 )
-from .metrics import route_hurdles
-from .model import PERSON_TYPES
 
 MAX_STEPS = 1_000_000
 """A walk longer than this stops, counted as ``looping``."""
@@ -91,7 +91,7 @@ def walk(
 ) -> Walk:
     """Take one customer from one of ``entries`` (in equal shares) to where their
     journey ends. ``traps`` are the states of loops nothing leaves
-    (:attr:`journeymap.effort.Chain.traps`): a customer who gets there is
+    (:attr:`journeymap.traffic.expected.Chain.traps`): a customer who gets there is
     ``looping``."""
     found = Walk()
 
@@ -177,7 +177,8 @@ def _loop_nodes(a: Analysis, node: str, traps: frozenset[State]) -> list[str]:
 
 @dataclass(frozen=True)
 class Simulated:
-    """Averages over ``customers`` walks (as :class:`~journeymap.effort.JourneyEffort`)."""
+    """Averages over ``customers`` walks (as
+    :class:`~journeymap.traffic.expected.JourneyEffort`)."""
 
     customers: int
     expected_hurdles: float
@@ -204,7 +205,7 @@ def simulate(
 ) -> Simulated:
     """Walk ``customers`` customers through ``journey`` with a generator seeded by
     ``seed``; ``watch`` names groups of steps (graph node names) to count customers
-    arriving at any of (as :func:`journeymap.effort.reach_any`)."""
+    arriving at any of (as :func:`journeymap.traffic.expected.reach_any`)."""
     entries = a.journey_entries[journey]
     traps = build_chain(a, entries).traps
     rng = random.Random(seed)
