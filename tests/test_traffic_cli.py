@@ -259,3 +259,31 @@ def test_the_log_is_never_overwritten(tmp_path: Path) -> None:
     )
     assert code == 2 and "never overwritten" in err
     assert log.read_bytes() == Path(LOG).read_bytes()
+
+
+def test_shares_off_the_design_and_time_spent_are_reported(tmp_path: Path) -> None:
+    journey = tmp_path / "line.yaml"
+    journey.write_text(
+        "journey: line\nentry: menu\nnodes:\n"
+        "  menu: {type: menu, options: {'1': {to: pay, share: 0.5}, '2': {to: bye, share: 0.5}}}\n"
+        "  pay: {type: self_service, next: bye}\n"
+        "  bye: {type: end}\n",
+        encoding="utf-8",
+    )
+    rows = ["contact_id,step,timestamp"]
+    for n in range(100):  # 90 of 100 press 1: far off the design's half, beyond chance
+        second = "pay" if n < 90 else "bye"
+        rows += [f"c{n},menu,{1000 + 60 * n}", f"c{n},{second},{1030 + 60 * n}"]
+        if second == "pay":
+            rows.append(f"c{n},bye,{1032 + 60 * n}")
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run("audit", str(journey), "--traffic", str(log))
+    assert code == 0, err
+    assert "share off the design: menu -> pay (1): 90% observed, 50% in the design" in out
+    assert "share off the design: menu -> bye (2): 10% observed, 50% in the design" in out
+    assert "most time spent at: menu 30 s, pay 2 s" in out
+    # a log that follows the design's shares is not called off it
+    even = [r for r in rows if not r.startswith(tuple(f"c{n}," for n in range(10, 90)))]
+    log.write_text("\n".join(even) + "\n", encoding="utf-8")
+    assert "off the design" not in run("audit", str(journey), "--traffic", str(log))[1]

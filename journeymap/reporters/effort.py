@@ -26,7 +26,7 @@ from .common import md_cell, md_code, plural
 
 if TYPE_CHECKING:
     from ..traffic.expected import JourneyEffort
-    from ..traffic.logs import JourneyTraffic, Traffic
+    from ..traffic.logs import JourneyTraffic, RouteTraffic, Traffic
 
 NAMED = 5
 """Steps named in a list before "and N more"."""
@@ -93,6 +93,11 @@ def text_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -> 
         gave = traffic.outcomes.get("gave_up", 0)
         spots = ", ".join(f"{s.step} {s.gave_up:,}" for s in traffic.jump_ship[:NAMED])
         lines.append(f"  {gave:,} gave up" + (f": {spots}" if spots else ""))
+        times = time_texts(traffic)
+        if times:
+            lines.append(f"  most time spent at: {', '.join(times)}")
+        for text in off_design_texts(traffic)[:NAMED]:
+            lines.append(f"  share off the design: {text}")
         if traffic.never_visited:
             lines.append(f"  never visited: {_some(traffic.never_visited)}")
         for d in traffic.drift[:NAMED]:
@@ -103,6 +108,26 @@ def text_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -> 
         if len(traffic.drift) > NAMED:
             lines.append(f"  ... and {len(traffic.drift) - NAMED} more ways not in the design")
     return [visible(line) for line in lines]
+
+
+def _route_name(r: RouteTraffic) -> str:
+    how = f" ({r.choice})" if r.choice else "" if r.kind == "next" else f" ({r.kind})"
+    return f"{r.source} -> {r.target}{how}"
+
+
+def off_design_texts(traffic: JourneyTraffic) -> list[str]:
+    """``menu -> pay (1): 70% observed, 50% in the design`` for each route whose observed
+    share is off the design's (see :meth:`~journeymap.traffic.logs.JourneyTraffic.off_design`)."""
+    return [
+        f"{_route_name(r)}: {percent(r.share)} observed, {percent(r.design_share or 0.0)} "
+        "in the design"
+        for r in traffic.off_design()
+    ]
+
+
+def time_texts(traffic: JourneyTraffic) -> list[str]:
+    """``queue 95 s`` for the steps where contacts spent the most time."""
+    return [f"{s.step} {s.seconds:.0f} s" for s in traffic.slowest() if s.seconds]
 
 
 def log_summary(traffic: Traffic) -> str:
@@ -153,6 +178,11 @@ def markdown_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None)
     if traffic is not None:
         out.append(f"Observed in the log: {_count(traffic.contacts, 'contact')}.")
         out.append("")
+        times = time_texts(traffic)
+        if times:
+            out.append(f"- most time spent at: {md_cell(', '.join(times))}")
+        for text in off_design_texts(traffic)[:TOP]:
+            out.append(f"- share off the design: {md_cell(text)}")
         for d in traffic.drift[:TOP]:
             where = (
                 f"{md_code(d.source)} → {md_code(d.target)}"
@@ -164,7 +194,7 @@ def markdown_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None)
             steps = ", ".join(md_code(s) for s in traffic.never_visited[:TOP])
             more = len(traffic.never_visited) - TOP
             out.append(f"- never visited: {steps}" + (f" and {more} more" if more > 0 else ""))
-        if traffic.drift or traffic.never_visited:
+        if traffic.drift or traffic.never_visited or times or traffic.off_design():
             out.append("")
     return out
 
@@ -193,7 +223,13 @@ def html_section(effort: JourneyEffort, traffic: JourneyTraffic | None = None) -
     extra = []
     if traffic is not None:
         extra.append(f"<p>Observed in the log: {_count(traffic.contacts, 'contact')}.</p>")
-        items = [
+        times = time_texts(traffic)
+        items = [f"<li>most time spent at: {e(visible(', '.join(times)))}</li>"] if times else []
+        items += [
+            f"<li>share off the design: {e(visible(text))}</li>"
+            for text in off_design_texts(traffic)[:TOP]
+        ]
+        items += [
             f"<li>not in the design: <code>{e(visible(d.source))}</code> → "
             f"<code>{e(visible(d.target))}</code> ({_count(d.count, 'contact')})</li>"
             if d.source

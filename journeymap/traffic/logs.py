@@ -105,6 +105,7 @@ import hashlib
 import importlib
 import io
 import json
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -760,6 +761,38 @@ class JourneyTraffic:
     drift: tuple[Drift, ...]
     jump_ship: tuple[StepTraffic, ...]
     """Steps where contacts gave up, the most first."""
+
+    def off_design(self, gap: float = 0.1) -> tuple[RouteTraffic, ...]:
+        """Routes whose observed share differs from the file's ``share`` by ``gap`` or
+        more and by more than three standard errors of the observed share (so a handful
+        of contacts is never called a difference), the largest difference first: where
+        the design's shares, and the expected figures built on them, are out of date.
+
+        >>> r = RouteTraffic("menu", "pay", "option", "1", 80.0, 0.8, 0.5)
+        >>> t = JourneyTraffic("j", 100, {}, (), (r,), (), (), ())
+        >>> [x.target for x in t.off_design()]
+        ['pay']
+        """
+        left: dict[str, float] = {}
+        for r in self.routes:
+            left[r.source] = left.get(r.source, 0.0) + r.count
+        found = []
+        for r in self.routes:
+            n = left.get(r.source, 0.0)
+            if r.design_share is None or n <= 0:
+                continue
+            diff = abs(r.share - r.design_share)
+            error = math.sqrt(max(r.design_share * (1 - r.design_share), 1 / n) / n)
+            if diff >= gap and diff > 3 * error:
+                found.append(r)
+        return tuple(
+            sorted(found, key=lambda r: (-abs(r.share - (r.design_share or 0.0)), r.source))
+        )
+
+    def slowest(self, top: int = 5) -> tuple[StepTraffic, ...]:
+        """The steps where contacts spent the most time on average, the longest first."""
+        timed = [s for s in self.steps if s.seconds]
+        return tuple(sorted(timed, key=lambda s: (-(s.seconds or 0.0), s.step))[:top])
 
     def to_json(self) -> dict[str, Any]:
         return {
