@@ -142,7 +142,8 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                 )
             )
     graph.add_nodes_from(nodes)
-    edges = []
+    add_edge = graph.add_edge  # one call per route: add_edges_from looks each up again
+    known = {n for n, _ in nodes}
     keys: dict[tuple[str, str], int] = {}  # parallel routes numbered here: 0, 1, ...
     for loaded in journeys:
         jid = loaded.id
@@ -151,7 +152,7 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
             source = node_id(jid, step_id)
             for order, way in enumerate(step.exits()):
                 target = resolve_target(jid, way.route.to)
-                if target not in graph:
+                if target not in known:
                     continue
                 path = ("nodes", step_id, *way.path)
                 position = value_at(path)
@@ -159,24 +160,19 @@ def build_graph(journeys: Sequence[LoadedJourney]) -> nx.MultiDiGraph:
                 route = way.route
                 pair = (source, target)
                 key = keys[pair] = keys.get(pair, -1) + 1
-                edges.append(
-                    (
-                        source,
-                        target,
-                        key,
-                        {
-                            "kind": way.kind,
-                            "choice": way.key,
-                            "label": route.label,
-                            "meaning": route_meaning(way.kind, way.key, route.label),
-                            "share": route.share,
-                            "context": route.context if isinstance(route, Transfer) else None,
-                            "order": order,
-                            "line": line,
-                            "column": column,
-                        },
-                    )
+                add_edge(
+                    source,
+                    target,
+                    key,
+                    kind=way.kind,
+                    choice=way.key,
+                    label=route.label,
+                    meaning=route_meaning(way.kind, way.key, route.label),
+                    share=route.share,
+                    context=route.context if isinstance(route, Transfer) else None,
+                    order=order,
+                    line=line,
+                    column=column,
                 )
-    graph.add_edges_from(edges)
     _link_estate(graph, journeys)
     return graph
