@@ -140,6 +140,8 @@ TrafficFormat = Annotated[
         show_default=False,
     ),
 ]
+EFFORT_FORMATS = (Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML)
+"""The report formats that show expected effort and traffic."""
 LOG_PROBLEMS_SHOWN = 20
 """Problems of a contact log printed before "and N more" (the JSON report has them all)."""
 
@@ -640,6 +642,9 @@ def audit(
     loaded: LoadResult | None = None
     drawn = report_format is Format.HTML or (mermaid and report_format is Format.MARKDOWN)
     effort = effort or traffic is not None
+    if effort and report_format not in EFFORT_FORMATS:  # said, not silently dropped
+        shown = ", ".join(f.value for f in EFFORT_FORMATS)
+        raise _fail(f"--effort and --traffic show in the {shown} reports, not in {fmt}")
     drawn = drawn or effort  # these need the loaded journeys
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES and not drawn:
         result = audit_files_parallel(files, settings, limits, workers, _progress())

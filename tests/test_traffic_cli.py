@@ -287,3 +287,9 @@ def test_shares_off_the_design_and_time_spent_are_reported(tmp_path: Path) -> No
     even = [r for r in rows if not r.startswith(tuple(f"c{n}," for n in range(10, 90)))]
     log.write_text("\n".join(even) + "\n", encoding="utf-8")
     assert "off the design" not in run("audit", str(journey), "--traffic", str(log))[1]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "gitlab", "junit"])
+def test_formats_without_effort_figures_say_so(fmt: str) -> None:
+    code, out, err = run("audit", ORDERS, "--traffic", LOG, "-f", fmt)
+    assert code == 2 and "not in " + fmt in err and out == ""
