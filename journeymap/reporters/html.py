@@ -871,8 +871,8 @@ def _method(
             "long prompt). The default of 2 % per hurdle is an assumption in line with "
             "published abandonment figures, not a measurement: a contact log "
             "(<code>--traffic</code>) shows the real one. A customer reaches a person on "
-            "entering a queue or an agent, and nobody gives up on an agent: its hurdles "
-            "count as effort.</p>"
+            "entering a queue or an agent, and nobody gives up on an agent or at an end: "
+            "their hurdles count as effort.</p>"
         )
     out.append("</section>")
     return out

@@ -42,9 +42,11 @@ going round a loop back into the same step (a retry) meets only the route's:
 the retry weight. In an expanded retry the retries are walked one by one, so
 the failure that leads to ``on_fail`` counts one retry, not ``max_retries``.
 
-*Giving up.* Customers do not give up on a person: entering an ``agent`` meets
-its hurdles (details asked again) in the effort figures but loses nobody. At each
-other hurdle a customer gives up with probability
+*Giving up.* Customers do not give up on a person, nor at the end: entering an
+``agent`` or an ``end`` meets its hurdles (details asked again, a switch of channel
+on the way) in the effort figures but loses nobody (a log could not show it either:
+its last row would be the end). At each other hurdle a customer gives up with
+probability
 ``patience.per_hurdle`` (see :mod:`journeymap.traffic.patience` for the default and
 where it comes from), times ``patience.after_repeat`` on a failure route and
 times ``patience.after_long_prompt`` when the step entered, or the step left,
@@ -300,7 +302,7 @@ def arrival(
     hurdles = route_cost + (node_hurdles(a, target) if target != source else 0.0)
     if hurdles <= 0:
         return Arrival(target, 0.0, 0.0)
-    if a.type(target) == "agent":  # a person is on the line: effort, not a hang-up
+    if a.type(target) in ("agent", "end"):  # a person is on the line, or it is done
         return Arrival(target, hurdles, 0.0)
     patience = a.settings(target).patience
     p = patience.per_hurdle
