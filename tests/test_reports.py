@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
+import pytest
 from conftest import JOURNEYS, ROOT
 from typer.testing import CliRunner
 
@@ -110,7 +111,12 @@ def test_json_report_matches_its_published_schema() -> None:
     assert doc["summary"]["problems"] == 1
 
 
-def test_audits_are_byte_identical_across_hash_seeds() -> None:
+@pytest.mark.parametrize(
+    "extra",
+    [(), ("--traffic", "journeys/traffic/order-support-line.csv")],
+    ids=["plain", "traffic"],
+)
+def test_audits_are_byte_identical_across_hash_seeds(extra: tuple[str, ...]) -> None:
     import os
     import subprocess
     import sys
@@ -119,7 +125,17 @@ def test_audits_are_byte_identical_across_hash_seeds() -> None:
     for seed in ("0", "7", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run(
-            [sys.executable, "-m", "journeymap", "audit", "journeys", "-f", "json", "--exit-zero"],
+            [
+                sys.executable,
+                "-m",
+                "journeymap",
+                "audit",
+                "journeys",
+                "-f",
+                "json",
+                "--exit-zero",
+                *extra,
+            ],
             capture_output=True,
             check=True,
             cwd=JOURNEYS.parent,
