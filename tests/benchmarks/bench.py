@@ -120,7 +120,7 @@ def main(argv: list[str]) -> None:
                 "--one",
                 str(steps),
                 "--repeat",
-                str(repeat if steps < 50_000 else 1),
+                str(repeat if steps < 50_000 else 2),
             ],
             capture_output=True,
             text=True,
