@@ -433,47 +433,6 @@ def _progress() -> Callable[[int, int], None] | None:
     return show
 
 
-def _svg_diagrams(
-    journeys: Sequence[LoadedJourney], result: AuditResult, timeout: float
-) -> dict[str, str]:
-    """Each journey's full-view diagram as SVG, for the HTML report. Each diagram fails
-    alone, with its reason; without Graphviz there are none."""
-    from .diagram import INSTALL_HINT, RenderError, diagram_source
-    from .diagram import render as run_graphviz
-
-    found: dict[str, str] = {}
-    for journey, journey_audit in zip(journeys, result.journeys, strict=True):
-        source, engine = diagram_source(journey, journey_audit)
-        try:
-            found[journey.id] = run_graphviz(source, "svg", engine, timeout).decode("utf-8")
-        except RenderError as exc:
-            typer.echo(visible(f"note: no diagram of {journey.id} in the report: {exc}"), err=True)
-            if str(exc) == INSTALL_HINT:
-                break
-    return found
-
-
-def _svg_traffic(
-    journeys: Sequence[LoadedJourney], figures: TrafficAudit, timeout: float
-) -> dict[str, str]:
-    """Each journey's traffic view as SVG, for the HTML report (each fails alone)."""
-    from .diagram import RenderError
-    from .diagram import render as run_graphviz
-    from .diagram.traffic import traffic_source
-
-    found: dict[str, str] = {}
-    for journey in journeys:
-        if journey.id not in figures.design:
-            continue
-        try:
-            data = run_graphviz(traffic_source(journey, figures), "svg", "dot", timeout)
-        except RenderError as exc:
-            typer.echo(visible(f"note: no traffic view of {journey.id}: {exc}"), err=True)
-            continue
-        found[journey.id] = data.decode("utf-8")
-    return found
-
-
 @app.command()
 def audit(
     paths: PathsArg,
@@ -690,19 +649,27 @@ def audit(
     team_diagrams = None
     traffic_diagrams = None
     if report_format is Format.HTML and loaded is not None:
-        from .reporters.views import svg_views
+        from .reporters.views import render_svgs, svg_views
 
-        diagrams = _svg_diagrams(loaded.journeys, result, timeout)
+        def note(text: str) -> None:
+            typer.echo(visible(text), err=True)
+
+        diagrams = svg_views(loaded.journeys, result, "full", timeout, note, what="diagram")
         if diagrams:  # Graphviz draws: the teams view of each journey too
-            team_diagrams = svg_views(
-                loaded.journeys,
-                result,
-                "teams",
-                timeout,
-                lambda note: typer.echo(visible(note), err=True),
-            )
+            team_diagrams = svg_views(loaded.journeys, result, "teams", timeout, note)
             if figures is not None:
-                traffic_diagrams = _svg_traffic(loaded.journeys, figures, timeout)
+                from .diagram.traffic import traffic_source
+
+                traffic_diagrams = render_svgs(
+                    (
+                        (j.id, traffic_source(j, figures), "dot")
+                        for j in loaded.journeys
+                        if j.id in figures.design
+                    ),
+                    "traffic view",
+                    timeout,
+                    note,
+                )
     drawings = None
     if mermaid and report_format is Format.MARKDOWN and loaded is not None:
         from .diagram import mermaid_source
