@@ -59,6 +59,10 @@ class Problem:
     message: str
     kind: str
 
+    def to_json(self) -> dict[str, str | int]:
+        """``file``, ``line``, ``column``, ``message`` and ``kind``, for JSON reports."""
+        return dataclasses.asdict(self)
+
     def __str__(self) -> str:
         """``file:line:col: message [kind]`` (``file: message`` for a problem with the
         file as a whole, line 0), with control characters made visible."""

@@ -251,16 +251,7 @@ def format_json(result: DiffResult) -> str:
             "problems": len(result.problems),
         },
         "journeys": [_journey_json(j) for j in result.journeys],
-        "problems": [
-            {
-                "file": p.file,
-                "line": p.line,
-                "column": p.column,
-                "message": p.message,
-                "kind": p.kind,
-            }
-            for p in result.problems
-        ],
+        "problems": [p.to_json() for p in result.problems],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
 

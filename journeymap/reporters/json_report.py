@@ -122,16 +122,7 @@ def document(result: AuditResult, effort: TrafficAudit | None = None) -> dict[st
             "problems": len(result.problems),
         },
         "journeys": [journey_data(j) for j in result.journeys],
-        "problems": [
-            {
-                "file": p.file,
-                "line": p.line,
-                "column": p.column,
-                "message": p.message,
-                "kind": p.kind,
-            }
-            for p in result.problems
-        ],
+        "problems": [p.to_json() for p in result.problems],
         "rules": rules,
     } | ({"effort": rounded(effort.to_json())} if effort is not None else {})
 

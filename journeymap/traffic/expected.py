@@ -104,7 +104,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -835,15 +835,7 @@ class StepEffort:
     """Whether shares of its ways out were assumed."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "reach": self.reach,
-            "visits": self.visits,
-            "give_up": self.give_up,
-            "hurdles": self.hurdles,
-            "seconds": self.seconds,
-            "assumed": self.assumed,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -857,13 +849,7 @@ class RouteFlow:
     per_customer: float
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "kind": self.kind,
-            "choice": self.choice,
-            "per_customer": self.per_customer,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -875,7 +861,7 @@ class EndShare:
     share: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"step": self.step, "outcome": self.outcome, "share": self.share}
+        return asdict(self)
 
 
 @dataclass(frozen=True)

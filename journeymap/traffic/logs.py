@@ -109,7 +109,7 @@ import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any, NamedTuple
 
 import networkx as nx
@@ -664,14 +664,7 @@ class StepTraffic:
     """Mean time from a visit's row to the contact's next row (``None``: never followed)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "contacts": self.contacts,
-            "visits": self.visits,
-            "gave_up": self.gave_up,
-            "abandonment": self.abandonment,
-            "seconds": self.seconds,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -690,15 +683,7 @@ class RouteTraffic:
     """The ``share`` the file gives the route, for comparison."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "kind": self.kind,
-            "choice": self.choice,
-            "count": self.count,
-            "share": self.share,
-            "design_share": self.design_share,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -715,14 +700,7 @@ class Drift:
     line: int
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "count": self.count,
-            "example": self.example,
-            "file": self.file,
-            "line": self.line,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -736,13 +714,7 @@ class UnknownBlock:
     column: int
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "block": self.block,
-            "rows": self.rows,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -836,16 +808,7 @@ class Traffic:
             "unordered_rows": self.unordered_rows,
             "journeys": {k: v.to_json() for k, v in self.journeys.items()},
             "unknown": [u.to_json() for u in self.unknown],
-            "problems": [
-                {
-                    "file": p.file,
-                    "line": p.line,
-                    "column": p.column,
-                    "message": p.message,
-                    "kind": p.kind,
-                }
-                for p in self.problems
-            ],
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
