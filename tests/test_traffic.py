@@ -531,7 +531,7 @@ def test_the_json_matches_its_schema() -> None:
     from conftest import ROOT
     from sample_logs import LOG
 
-    from journeymap.reporters.effort_schema import TRAFFIC_AUDIT
+    from journeymap.reporters.json_schema import TRAFFIC_AUDIT
     from journeymap.traffic.audit import audit_traffic
 
     run = load_paths([JOURNEYS])
