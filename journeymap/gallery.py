@@ -6,7 +6,7 @@ The outputs are deterministic, so a test can tell when they are stale.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Settings
@@ -15,11 +15,13 @@ from .diagram import render as run_graphviz
 from .diagram.traffic import traffic_source
 from .diff import diff
 from .engine import audit_journeys
+from .findings import AuditResult
+from .loader import LoadResult
 from .output import write_atomic
 from .reading import load_paths
 from .reporters import Format, Options, render
 from .reporters.diff_report import format_markdown, format_text
-from .traffic.audit import audit_traffic
+from .traffic.audit import TrafficAudit, audit_traffic
 
 SAMPLES = Path("journeys")
 GALLERY = Path("audits")
@@ -50,18 +52,34 @@ DIFF_EXAMPLE = "broadband-tech-support"
 compares with today's, as the example of ``journeymap diff``."""
 
 
-def build(samples: Path = SAMPLES) -> dict[str, str]:
-    """The gallery's deterministic files (name to content) for the journeys under
-    ``samples``: the reports, and the DOT source of each journey's diagrams."""
+@dataclass(frozen=True)
+class _Audited:
+    """The samples, audited once for every file of the gallery."""
+
+    loaded: LoadResult
+    result: AuditResult
+    figures: TrafficAudit
+    """Their expected effort, with the sample log laid on them."""
+
+
+def _audit(samples: Path) -> _Audited:
     loaded = load_paths([samples])
     result = audit_journeys(loaded.journeys)
+    figures = audit_traffic(loaded.journeys, log=TRAFFIC_LOG).with_customers(result)
+    return _Audited(loaded, result, figures)
+
+
+def build(samples: Path = SAMPLES, audited: _Audited | None = None) -> dict[str, str]:
+    """The gallery's deterministic files (name to content) for the journeys under
+    ``samples``: the reports, and the DOT source of each journey's diagrams."""
+    audited = audited or _audit(samples)
+    loaded, result, figures = audited.loaded, audited.result, audited.figures
     files = {name: render(result, fmt, options) for name, (fmt, options) in OUTPUTS.items()}
     for journey, journey_audit in zip(loaded.journeys, result.journeys, strict=True):
         for view in DIAGRAM_VIEWS:
             suffix = "" if view == "full" else f".{view}"
             source, _ = diagram_source(journey, journey_audit, view)
             files[f"diagrams/{journey.id}{suffix}.dot"] = source
-    figures = audit_traffic(loaded.journeys, log=TRAFFIC_LOG).with_customers(result)
     for name, (fmt, options) in TRAFFIC_OUTPUTS.items():
         files[name] = render(result, fmt, replace(options, effort=figures))
     for journey in loaded.journeys:
@@ -84,7 +102,9 @@ def main() -> None:
     diagrams: dict[str, str] = {}
     teams: dict[str, str] = {}
     traffic: dict[str, str] = {}
-    for name, content in build().items():
+    audited = _audit(SAMPLES)
+    result = audited.result
+    for name, content in build(SAMPLES, audited).items():
         write_atomic(GALLERY / name, content)
         print(f"wrote {GALLERY / name}")
         if name.endswith(".dot"):
@@ -99,15 +119,12 @@ def main() -> None:
                 teams[Path(name).name.removesuffix(".teams.dot")] = data
             elif name.endswith(".traffic.dot"):
                 traffic[Path(name).name.removesuffix(".traffic.dot")] = data
-    loaded = load_paths([SAMPLES])
-    result = audit_journeys(loaded.journeys)
     cover = Settings().merged({"report": {"scope": f"The sample journeys in {SAMPLES}/"}})
     report = render(
         result, Format.HTML, Options(diagrams=diagrams, team_diagrams=teams, settings=cover)
     )
     write_atomic(GALLERY / "report.html", report)
     print(f"wrote {GALLERY / 'report.html'}")
-    figures = audit_traffic(loaded.journeys, log=TRAFFIC_LOG).with_customers(result)
     cover = Settings().merged(
         {
             "report": {
@@ -119,7 +136,7 @@ def main() -> None:
         diagrams=diagrams,
         team_diagrams=teams,
         settings=cover,
-        effort=figures,
+        effort=audited.figures,
         traffic_diagrams=traffic,
     )
     write_atomic(GALLERY / "traffic" / "report.html", render(result, Format.HTML, options))
