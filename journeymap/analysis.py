@@ -69,6 +69,11 @@ class Analysis:
         self.memo: dict[Any, Any] = {}
         """Results that rules and metrics share (keyed by what computed them)."""
 
+    @property
+    def journey_settings(self) -> dict[str, Settings]:
+        """The settings of each journey of the run, by journey id."""
+        return self._settings
+
     # -- what each step is --------------------------------------------------------
 
     def data(self, node: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .baseline import apply_baseline, baseline_text, load_baseline
 from .config import Settings, find_config, load_config
 from .engine import (
     PARALLEL_MIN_FILES,
+    analyse,
     audit_files_parallel,
     audit_journeys,
     audit_loaded,
@@ -42,6 +43,7 @@ from .starter import starter_journey
 from .visible import visible
 
 if TYPE_CHECKING:
+    from .analysis import Analysis
     from .traffic.audit import TrafficAudit
 
 EXIT_OK = 0
@@ -151,9 +153,11 @@ def _effort(
     settings: Settings,
     log: Path | None,
     log_format: str,
+    analysis: Analysis | None = None,
 ) -> TrafficAudit:
-    """The expected effort of ``journeys`` and, with ``log``, its traffic; the log's
-    problems go to standard error. Exits 2 when the log cannot be used at all."""
+    """The expected effort of ``journeys`` (``analysis``: theirs, when built already)
+    and, with ``log``, its traffic; the log's problems go to standard error. Exits 2 when
+    the log cannot be used at all."""
     from .traffic.audit import audit_traffic
 
     if log is not None:
@@ -163,7 +167,8 @@ def _effort(
             regular = False
         if not regular:  # a FIFO or a device could block for ever
             raise _fail(f"--traffic {log}: not a regular file")
-    found = audit_traffic(journeys, settings, log, None if log_format == "auto" else log_format)
+    kind = None if log_format == "auto" else log_format
+    found = audit_traffic(journeys, settings, log, kind, analysis=analysis)
     traffic = found.traffic
     if traffic is not None:
         for problem in traffic.problems[:LOG_PROBLEMS_SHOWN]:
@@ -610,7 +615,8 @@ def audit(
         result = replace(result, problems=tuple(sorted((*missing, *result.problems))))
     else:
         loaded = load_files(files, missing, limits, _progress())
-        result = audit_loaded(loaded, settings)
+        shared = analyse(loaded.journeys, settings) if effort else None  # rules and effort
+        result = audit_loaded(loaded, settings, shared)
     passed = _passed_over(paths, files, skip_non_journeys)
     if passed:  # other YAML found in a folder (a CI workflow): passed over, not an error
         kept = tuple(p for p in result.problems if not _not_a_journey(p, passed))
@@ -641,7 +647,7 @@ def audit(
     use_color = color if color is not None else _color_default(output)
     figures = None
     if effort and loaded is not None:
-        figures = _effort(loaded.journeys, settings, traffic, traffic_format)
+        figures = _effort(loaded.journeys, settings, traffic, traffic_format, shared)
         figures = figures.with_customers(result)
         if traffic is not None:
             inputs.append(str(traffic))
@@ -780,9 +786,12 @@ def render(
     loaded = load_paths(paths, _limits(max_file_size))
     for problem in loaded.problems:
         typer.echo(str(problem), err=True)
-    result = audit_journeys(loaded.journeys, settings)
+    shared = analyse(loaded.journeys, settings)  # the diagrams' audit and the traffic view
+    result = audit_journeys(loaded.journeys, settings, analysis=shared)
     effort = (
-        _effort(loaded.journeys, settings, traffic, traffic_format) if view == "traffic" else None
+        _effort(loaded.journeys, settings, traffic, traffic_format, shared)
+        if view == "traffic"
+        else None
     )
     failed = _write_diagrams(
         loaded, result, fmt, view, rules, output, timeout, effort=effort, log=traffic

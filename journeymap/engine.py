@@ -131,34 +131,45 @@ def _silenced(a: Analysis, hit: Hit, finding: Finding) -> Silenced | None:
     return None
 
 
+def analyse(journeys: Sequence[LoadedJourney], settings: Settings | None = None) -> Analysis:
+    """The graph of ``journeys`` as one run, and its analysis: what the rules
+    (:func:`audit_journeys`) and the expected-effort figures
+    (:func:`journeymap.traffic.audit.audit_traffic`) work on. Each journey gets
+    ``settings`` with its own ``audit:`` block on top. Build it once to give to both."""
+    base = settings or Settings()
+    per_journey = {loaded.id: base.for_journey(loaded.journey.audit) for loaded in journeys}
+    with bulk():
+        return Analysis(build_graph(journeys), per_journey)
+
+
 def audit_journeys(
     journeys: Sequence[LoadedJourney],
     settings: Settings | None = None,
     rules: Sequence[Rule] | None = None,
+    analysis: Analysis | None = None,
 ) -> AuditResult:
     """Audit already-loaded journeys as one run.
 
     ``settings`` are the run's settings (each journey's ``audit:`` block goes on
-    top); ``rules`` default to those ``settings.select``/``settings.ignore`` keep.
+    top); ``rules`` default to those ``settings.select``/``settings.ignore`` keep;
+    ``analysis`` is :func:`analyse` of the same journeys and settings, when the caller
+    has built it already.
     """
     base = settings or Settings()
-    per_journey: dict[str, Settings] = {}
-    for loaded in journeys:
-        per_journey[loaded.id] = base.for_journey(loaded.journey.audit)
     if rules is None:
         rules = select_rules(base.select, [k for k in base.ignore if get_rule(k)])
     with bulk():
-        return _audit(journeys, rules, per_journey, _ignore_problems(journeys))
+        if analysis is None:
+            analysis = analyse(journeys, base)
+        return _audit(journeys, rules, analysis, _ignore_problems(journeys))
 
 
 def _audit(
     journeys: Sequence[LoadedJourney],
     rules: Sequence[Rule],
-    per_journey: dict[str, Settings],
+    analysis: Analysis,
     problems: list[Problem],
 ) -> AuditResult:
-    graph = build_graph(journeys)
-    analysis = Analysis(graph, per_journey)
     found: dict[str, list[Finding]] = {j.id: [] for j in journeys}
     silenced: dict[str, list[Silenced]] = {j.id: [] for j in journeys}
     for rule in rules:
@@ -198,9 +209,12 @@ def audit(
     return audit_loaded(load_paths(paths, limits), settings)
 
 
-def audit_loaded(loaded: LoadResult, settings: Settings | None = None) -> AuditResult:
-    """Audit what :func:`~journeymap.reading.load_paths` loaded, keeping its problems."""
-    result = audit_journeys(loaded.journeys, settings)
+def audit_loaded(
+    loaded: LoadResult, settings: Settings | None = None, analysis: Analysis | None = None
+) -> AuditResult:
+    """Audit what :func:`~journeymap.reading.load_paths` loaded, keeping its problems
+    (``analysis``: see :func:`audit_journeys`)."""
+    result = audit_journeys(loaded.journeys, settings, analysis=analysis)
     return AuditResult(result.journeys, tuple(sorted((*loaded.problems, *result.problems))))
 
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from ..analysis import Analysis
 from ..config import Settings
+from ..engine import analyse
 from ..findings import AuditResult, Finding
-from ..graph import build_graph
 from ..loader import LoadedJourney
 from .expected import JourneyEffort, reach_any, run_effort
 from .logs import WINDOW, JourneyTraffic, Traffic, read_traffic, with_observed_shares
@@ -112,20 +112,21 @@ def audit_traffic(
     log: str | os.PathLike[str] | None = None,
     fmt: str | None = None,
     window: int = WINDOW,
+    analysis: Analysis | None = None,
 ) -> TrafficAudit:
     """Expected effort for ``journeys`` (one run, each journey's ``audit:`` block on top
-    of ``settings``, as :func:`journeymap.engine.audit_journeys` does), and the traffic of
-    ``log`` when given. Never raises on a bad log: see ``traffic.problems``."""
-    base = settings or Settings()
-    per_journey = {j.id: base.for_journey(j.journey.audit) for j in journeys}
-    graph = build_graph(journeys)
-    analysis = Analysis(graph, per_journey)
+    of ``settings``, as :func:`journeymap.engine.analyse` builds it; give ``analysis``
+    when it is built already), and the traffic of ``log`` when given. Never raises on
+    a bad log: see ``traffic.problems``."""
+    if analysis is None:
+        analysis = analyse(journeys, settings)
+    graph = analysis.graph
     design = run_effort(analysis)
     if log is None:
         return TrafficAudit(design, analysis=analysis)
     traffic = read_traffic(log, graph, fmt, window)
     observed_graph, _ = with_observed_shares(graph, traffic)
-    observed_analysis = Analysis(observed_graph, per_journey)
+    observed_analysis = Analysis(observed_graph, analysis.journey_settings)
     observed = {
         j: e
         for j, e in run_effort(observed_analysis, source="observed").items()
