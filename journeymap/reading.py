@@ -32,9 +32,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from . import importers
 from .importers import dialogflow, genesys_native, text_reader
@@ -132,20 +133,7 @@ def load_package(
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         message = f"this {reader.LABEL.split(' ', 1)[1]} cannot be read: {str(exc)[:200]}"
         return None, [Problem(name, 1, 1, message, "bad-export")]
-    source = SourceMap()
-    files: dict[str, str] = {}
-    for step_id, step in data["nodes"].items():
-        where = places.get(str(step.get("source")))
-        if where is not None:
-            if where[0] != name:
-                files[step_id] = where[0]
-            source.set_value(("nodes", step_id), where[1:])
-            source.set_key(("nodes", step_id), where[1:])
-    checker = FileChecker(name, source)
-    loaded, problems = check_journey(data, checker, limits)
-    if loaded is None:
-        return None, problems
-    return dataclasses.replace(loaded, step_files=files), problems
+    return _check_placed(name, data, places, limits)
 
 
 def load_agent(
@@ -171,12 +159,25 @@ def load_agent(
     ) as exc:
         message = f"this Dialogflow CX agent cannot be read: {str(exc)[:200]}"
         return None, [Problem(name, 1, 1, message, "bad-export")]
+    return _check_placed(name, data, places, limits)
+
+
+def _check_placed(
+    name: str,
+    data: dict[str, Any],
+    places: Mapping[str, tuple[str, int, int]],
+    limits: Limits | None,
+) -> tuple[LoadedJourney | None, list[Problem]]:
+    """Check a journey read from several files, each step placed where its vendor block
+    (``places``: block id to file, line and column) stands; steps of a file other than
+    ``name`` keep their file."""
     source = SourceMap()
     files: dict[str, str] = {}
     for step_id, step in data["nodes"].items():
         where = places.get(str(step.get("source")))
         if where is not None:
-            files[step_id] = where[0]
+            if where[0] != name:
+                files[step_id] = where[0]
             source.set_value(("nodes", step_id), where[1:])
             source.set_key(("nodes", step_id), where[1:])
     checker = FileChecker(name, source)
