@@ -184,6 +184,7 @@ import itertools
 import os
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -884,13 +885,7 @@ class _Builder:
     def find_exten(self, context: str, exten: str) -> tuple[str, str] | None:
         """Where ``exten`` is found from ``context``: its own extensions (exact, then the
         most specific pattern), then its includes in order."""
-        seen: set[str] = set()
-        stack = [context]
-        while stack:
-            name = stack.pop(0)
-            if name in seen or name not in self.contexts:
-                continue
-            seen.add(name)
+        for name in self.search_order(context):
             own = self.contexts[name]
             if exten in own.extens:
                 return name, exten
@@ -903,8 +898,21 @@ class _Builder:
                     matches.append((-literal, "." in key or "!" in key, key))
             if matches:
                 return name, min(matches)[2]
-            stack = own.includes + stack
         return None
+
+    def search_order(self, context: str) -> Iterator[str]:
+        """``context`` and the contexts it includes, each once, in the order Asterisk
+        searches them for an extension: its own, then each include in turn, depth
+        first (contexts the dialplan does not define are passed over)."""
+        seen: set[str] = set()
+        stack = [context]
+        while stack:
+            name = stack.pop(0)
+            if name in seen or name not in self.contexts:
+                continue
+            seen.add(name)
+            yield name
+            stack = self.contexts[name].includes + stack
 
     def home(self, context: str) -> str:
         """The context a caller is in when running ``context``'s priorities: a context
@@ -933,13 +941,7 @@ class _Builder:
         its own, nearest first."""
         found: list[tuple[str, str, str]] = []
         keys: set[str] = set()
-        seen: set[str] = set()
-        stack = [context]
-        while stack:
-            name = stack.pop(0)
-            if name in seen or name not in self.contexts:
-                continue
-            seen.add(name)
+        for name in self.search_order(context):
             self.touched.add(name)
             for exten in self.contexts[name].extens:
                 key = exten.split("/")[0]
@@ -947,7 +949,6 @@ class _Builder:
                 if wanted and key not in keys:
                     keys.add(key)
                     found.append((key, name, exten))
-            stack = self.contexts[name].includes + stack
         return found
 
     def substitute(self, text: str, prio: _Prio) -> str:
@@ -2151,20 +2152,13 @@ def _is_trunk(target: str) -> bool:
 def _starts(builder: _Builder, context: str) -> dict[str, str]:
     """Where a call entering ``context`` goes, by the extension it enters at."""
     found: dict[str, str] = {}
-    seen: set[str] = set()
-    stack = [context]
-    while stack:
-        name = stack.pop(0)
-        if name in seen or name not in builder.contexts:
-            continue
-        seen.add(name)
+    for name in builder.search_order(context):
         builder.touched.add(name)
         for exten in builder.contexts[name].extens:
             if exten in SPECIAL_EXTENS or exten.split("/")[0] in found:
                 continue
             if 1 in builder.contexts[name].extens[exten]:
                 found[exten.split("/")[0]] = f"{name}\0{exten}"
-        stack = builder.contexts[name].includes + stack
     return found
 
 
