@@ -184,7 +184,7 @@ import itertools
 import os
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -2390,23 +2390,29 @@ def _reach(references: dict[str, set[str]], starts: list[str]) -> set[str]:
     return seen
 
 
-def _renamed(step: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    """``step`` with its routes pointed at the renamed steps."""
+def _retarget(step: dict[str, Any], rename: Callable[[str], str]) -> dict[str, Any]:
+    """``step`` (changed in place) with the target of every route passed through
+    ``rename``."""
 
     def fix(value: Any) -> Any:
         if isinstance(value, str):
-            return names.get(value, value)
+            return rename(value)
         if isinstance(value, dict) and isinstance(value.get("to"), str):
-            return {**value, "to": names.get(value["to"], value["to"])}
+            return {**value, "to": rename(value["to"])}
         return value
 
-    for key in ("next", "no_input", "no_match", "on_fail", "on_timeout", "on_error"):
+    for key in ("next", *RECOVERY_ROUTES):
         if key in step:
             step[key] = fix(step[key])
     for group in ("options", "branches"):
         if group in step:
             step[group] = {k: fix(v) for k, v in step[group].items()}
     return step
+
+
+def _renamed(step: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``step`` with its routes pointed at the renamed steps."""
+    return _retarget(step, lambda target: names.get(target, target))
 
 
 def _drop_aliases(builder: _Builder, entry: str) -> str:
@@ -2420,24 +2426,12 @@ def _drop_aliases(builder: _Builder, entry: str) -> str:
             sid = builder.aliases[sid]
         return sid
 
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return final(value)
-        if isinstance(value, dict) and isinstance(value.get("to"), str):
-            return {**value, "to": final(value["to"])}
-        return value
-
     loops = {sid for sid in builder.aliases if final(sid) in builder.aliases}
     for sid in builder.aliases:
         if sid not in loops:
             builder.nodes.pop(sid, None)
     for step in builder.nodes.values():
-        for key in ("next", "no_input", "no_match", "on_fail", "on_timeout", "on_error"):
-            if key in step:
-                step[key] = fix(step[key])
-        for group in ("options", "branches"):
-            if group in step:
-                step[group] = {k: fix(v) for k, v in step[group].items()}
+        _retarget(step, final)
     return final(entry)
 
 
@@ -2478,21 +2472,7 @@ def _own_ends(nodes: dict[str, dict[str, Any]]) -> None:
 
 def _safe(step: dict[str, Any]) -> dict[str, Any]:
     """The step with ``:`` (which separates journey and step in targets) out of its ids."""
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace(":", "_")
-        if isinstance(value, dict) and "to" in value:
-            return {**value, "to": fix(value["to"])}
-        return value
-
-    for key in ("next", "no_input", "no_match", "on_fail", "on_timeout", "on_error"):
-        if key in step:
-            step[key] = fix(step[key])
-    for group in ("options", "branches"):
-        if group in step:
-            step[group] = {k: fix(v) for k, v in step[group].items()}
-    return step
+    return _retarget(step, lambda target: target.replace(":", "_"))
 
 
 _INCREMENT = r"\s*_{{0,2}}{0}\s*=\s*\$\[\s*\$\{{{0}\}}\s*\+\s*1\s*\]\s*"
