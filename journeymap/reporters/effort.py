@@ -178,6 +178,7 @@ def markdown_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None)
     if traffic is not None:
         out.append(f"Observed in the log: {_count(traffic.contacts, 'contact')}.")
         out.append("")
+        listed = len(out)
         times = time_texts(traffic)
         if times:
             out.append(f"- most time spent at: {md_cell(', '.join(times))}")
@@ -194,7 +195,7 @@ def markdown_lines(effort: JourneyEffort, traffic: JourneyTraffic | None = None)
             steps = ", ".join(md_code(s) for s in traffic.never_visited[:TOP])
             more = len(traffic.never_visited) - TOP
             out.append(f"- never visited: {steps}" + (f" and {more} more" if more > 0 else ""))
-        if traffic.drift or traffic.never_visited or times or traffic.off_design():
+        if len(out) > listed:  # a list was written: end it
             out.append("")
     return out
 
