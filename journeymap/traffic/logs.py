@@ -204,18 +204,22 @@ _LATEST = 253_402_300_799.0
 """9999-12-31T23:59:59Z in seconds since 1970."""
 
 
+def _epoch(number: float) -> float:
+    """Seconds since 1970 from seconds or milliseconds (beyond 1e11 s, year 5138, a
+    number can only be milliseconds)."""
+    return number / 1000.0 if abs(number) > 1e11 else number
+
+
 def _seconds(value: Any) -> float | None:
     if isinstance(value, datetime.datetime):
         dt = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-        return number / 1000.0 if abs(number) > 1e11 else number
+        return _epoch(float(value))
     elif isinstance(value, str):
         if value.isdigit():  # whole seconds or milliseconds since 1970
             if len(value) > 20:
                 return None
-            number = float(value)
-            return number / 1000.0 if number > 1e11 else number
+            return _epoch(float(value))
         try:
             dt = datetime.datetime.fromisoformat(value)  # the common case, "...Z" included
         except ValueError:
@@ -223,8 +227,7 @@ def _seconds(value: Any) -> float | None:
             if not text or len(text) > 64:
                 return None
             if text[0].isdigit() and text.replace(".", "", 1).isdigit():
-                number = float(text)
-                return number / 1000.0 if number > 1e11 else number
+                return _epoch(float(text))
             if text.endswith(("Z", "z")):
                 text = text[:-1] + "+00:00"
             try:
